@@ -1,0 +1,57 @@
+namespace Spartan;
+
+/// <summary>How workers are assigned to machines (the original's AssignMode).</summary>
+public enum AssignMode
+{
+    /// <summary>One worker per core.</summary>
+    ByCore,
+    /// <summary>One worker per machine.</summary>
+    ByNode,
+}
+
+/// <summary>Every configuration flag of Spartan. Bound from ~/.config/spartan/spartan.ini, SPARTAN_* environment
+/// variables and --flag=value arguments, in that order.</summary>
+public sealed class SpartanOptions
+{
+    /// <summary>Number of workers; null means one per core.</summary>
+    public int? Workers { get; set; }
+
+    /// <summary>"host:port" of a cluster to connect to; null for embedded workers.</summary>
+    public string? Cluster { get; set; }
+
+    /// <summary>A shared secret a cluster requires from its members and clients.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Log level (Trace, Debug, Information, Warning, Error).</summary>
+    public string LogLevel { get; set; } = "Warning";
+
+    /// <summary>Worker assignment on a cluster.</summary>
+    public AssignMode AssignMode { get; set; } = AssignMode.ByCore;
+
+    /// <summary>Seconds between worker heartbeats.</summary>
+    public double HeartbeatIntervalSeconds { get; set; } = 1;
+
+    /// <summary>Seconds without a heartbeat after which a worker is suspect.</summary>
+    public double FailureTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Run the optimizer (all stages). Off means every node runs as written.</summary>
+    public bool Optimize { get; set; } = true;
+
+    /// <summary>Fuse chains of elementwise operations (MapFusion).</summary>
+    public bool OptimizeMapFusion { get; set; } = true;
+
+    /// <summary>Fuse reductions with the map they reduce (ReduceFusion).</summary>
+    public bool OptimizeReduceFusion { get; set; } = true;
+
+    /// <summary>Reuse results of live evaluated expressions (CollapseCached).</summary>
+    public bool OptimizeCollapseCached { get; set; } = true;
+
+    /// <summary>Default tiles per worker along the split axis.</summary>
+    public int TilesPerWorker { get; set; } = 2;
+
+    /// <summary>Arrays below this many elements per tile are not split further.</summary>
+    public long MinTileElements { get; set; } = 4096;
+
+    /// <summary>Directory for disk checkpoints; null means a folder under the temp directory.</summary>
+    public string? CheckpointDirectory { get; set; }
+}

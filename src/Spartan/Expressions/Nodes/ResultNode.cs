@@ -1,0 +1,33 @@
+using Spartan.Runtime;
+
+namespace Spartan.Expressions;
+
+/// <summary>
+/// Stands for an evaluated array inside later expressions. It holds the tiles only weakly: they belong to the
+/// user's <see cref="DistArray"/> handle, so dropping that handle frees them even while later nodes still refer to
+/// this one. If they are gone when needed, the lineage (the node that produced them) is evaluated again.
+/// </summary>
+internal sealed class ResultNode : Node
+{
+    private readonly WeakReference<TileSet> _tiles;
+
+    public ResultNode(TileSet tiles, Node lineage, SpartanContext context)
+        : base(lineage.Shape, lineage.DType, [], context, lineage.Site)
+    {
+        _tiles = new WeakReference<TileSet>(tiles);
+        Lineage = lineage;
+    }
+
+    /// <summary>The node whose evaluation produced the tiles (holds no data).</summary>
+    public Node Lineage { get; }
+
+    public override string Label => TryGetLive(out TileSet? t) ? $"cached(a{t.ArrayId}, {t.Grid})" : "cached(lost: recompute)";
+
+    public bool TryGetLive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TileSet? tiles) =>
+        _tiles.TryGetTarget(out tiles) && !tiles.IsReleased;
+
+    public override Node WithChildren(Node[] children) => this;
+
+    public override Lowered Lower(Lowering lowering, TileSet[] inputs) =>
+        throw new InvalidOperationException("a result node is resolved by the evaluator, never lowered");
+}

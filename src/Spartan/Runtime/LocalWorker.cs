@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+
+namespace Spartan.Runtime;
+
+/// <summary>
+/// An in-process worker: its own tile store, kernels run on the shared <see cref="KernelPool"/>. Inputs held by
+/// other workers are read through their <see cref="IWorker"/> interface, exactly as a remote worker would.
+/// </summary>
+public sealed class LocalWorker : IWorker
+{
+    private readonly ConcurrentDictionary<TileId, StoredTile> _tiles = new();
+    private readonly Func<int, IWorker> _peers;
+    private long _bytes;
+    private long _tasksRun;
+    private long _bytesFetched;
+
+    /// <summary>Creates worker <paramref name="id"/>; <paramref name="peers"/> resolves other workers by id.</summary>
+    public LocalWorker(int id, Func<int, IWorker> peers, int incarnation = 0)
+    {
+        Id = id;
+        Incarnation = incarnation;
+        _peers = peers;
+    }
+
+    /// <inheritdoc/>
+    public int Id { get; }
+
+    /// <inheritdoc/>
+    public int Incarnation { get; }
+
+    /// <summary>Total bytes of element data read from other workers (for tests and Explain).</summary>
+    public long BytesFetched => Interlocked.Read(ref _bytesFetched);
+
+    /// <inheritdoc/>
+    public Task CreateAsync(TileId id, StoredTile tile, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tile);
+        Store(id, tile);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task DestroyAsync(IReadOnlyList<TileId> ids, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        foreach (TileId id in ids)
+        {
+            if (_tiles.TryRemove(id, out StoredTile? t))
+            {
+                Interlocked.Add(ref _bytes, -t.Data.Bytes);
+                if (t.Data.Bytes > 0)
+                {
+                    GC.RemoveMemoryPressure(t.Data.Bytes);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<TileLease> GetRegionAsync(TileId id, TileExtent region, CancellationToken ct = default)
+    {
+        StoredTile t = Get(id);
+        if (!t.Extent.Contains(region))
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), $"region {region} is not inside tile {id} at {t.Extent}");
+        }
+
+        return Task.FromResult(new TileLease(Regions.Extract(t.Data, t.Extent, region)));
+    }
+
+    /// <inheritdoc/>
+    public Task UpdateAsync(TileId id, TileExtent region, NDArray data, ReduceOp reducer, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        StoredTile t = Get(id);
+        if (!t.Extent.Contains(region) || data.Shape != region.Shape || data.DType != t.Data.DType)
+        {
+            throw new ArgumentException($"update of {region} with {data.DType.Name()} data of shape {data.Shape} does not fit tile {id} at {t.Extent}", nameof(data));
+        }
+
+        // Tiles are immutable once stored (leases may alias them), so an update writes a new buffer.
+        NDArray next = NDArray.Uninitialized(t.Data.Shape, t.Data.DType);
+        t.Data.AsBytes().CopyTo(next.AsBytes());
+        NDArray current = Regions.Extract(next, t.Extent, region);
+        NDArray merged = reducer == ReduceOp.Replace ? data : Accumulate.Apply(reducer, current, data);
+        Regions.Paste(merged, region, next, t.Extent);
+        Store(id, new StoredTile(t.Extent, next));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TileResult[]> RunAsync(IReadOnlyList<TileTask> batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var results = new TileResult[batch.Sum(t => t.Outputs.Length)];
+        var offsets = new int[batch.Count];
+        for (int i = 1; i < batch.Count; i++)
+        {
+            offsets[i] = offsets[i - 1] + batch[i - 1].Outputs.Length;
+        }
+
+        await KernelPool.Shared.ForEach(batch.Count, i =>
+        {
+            ct.ThrowIfCancellationRequested();
+            TileTask task = batch[i];
+            NDArray[] outputs = Execute(task);
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                Store(task.Outputs[o], new StoredTile(task.OutputExtents[o], outputs[o]));
+                results[offsets[i] + o] = new TileResult(task.Outputs[o], outputs[o].Bytes);
+            }
+        }).ConfigureAwait(false);
+        Interlocked.Add(ref _tasksRun, batch.Count);
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public Task<NDArray> TileOpAsync(TileTask task, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return KernelPool.Shared.Run(() => Execute(task)[0]);
+    }
+
+    /// <inheritdoc/>
+    public WorkerStatus Status() =>
+        new(Id, Environment.MachineName, true, DateTimeOffset.UtcNow, _tiles.Count, Interlocked.Read(ref _bytes), Interlocked.Read(ref _tasksRun));
+
+    internal bool Holds(TileId id) => _tiles.ContainsKey(id);
+
+    /// <summary>Drops every tile (the context is shutting down).</summary>
+    internal void Clear() => DestroyAsync(_tiles.Keys.ToList()).GetAwaiter().GetResult();
+
+    private NDArray[] Execute(TileTask task)
+    {
+        var inputs = new NDArray[task.Inputs.Length];
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            inputs[k] = Assemble(task.Inputs[k]);
+        }
+
+        NDArray[] outputs = KernelExecutor.Run(task, inputs);
+        if (outputs.Length != task.Outputs.Length)
+        {
+            throw new InvalidOperationException($"kernel {task.Kernel.GetType().Name} returned {outputs.Length} outputs, expected {task.Outputs.Length}");
+        }
+
+        return outputs;
+    }
+
+    /// <summary>Builds one input region: a whole local tile is used in place; anything else is copied piece by piece.</summary>
+    private NDArray Assemble(TileInput input)
+    {
+        if (input.Pieces.Length == 1)
+        {
+            TilePiece only = input.Pieces[0];
+            if (only.Part.Equals(input.Region))
+            {
+                return Read(only, input.DType).Data;
+            }
+        }
+
+        NDArray region = NDArray.Uninitialized(input.Region.Shape, input.DType);
+        foreach (TilePiece piece in input.Pieces)
+        {
+            using TileLease lease = Read(piece, input.DType);
+            Regions.Paste(lease.Data, piece.Part, region, input.Region);
+        }
+
+        return region;
+    }
+
+    private TileLease Read(TilePiece piece, DType dtype)
+    {
+        if (piece.Tile.Worker == Id)
+        {
+            StoredTile t = Get(piece.Tile);
+            return new TileLease(Regions.Extract(t.Data, t.Extent, piece.Part));
+        }
+
+        Interlocked.Add(ref _bytesFetched, piece.Part.Size * dtype.SizeOf());
+        return _peers(piece.Tile.Worker).GetRegionAsync(piece.Tile, piece.Part).GetAwaiter().GetResult();
+    }
+
+    private StoredTile Get(TileId id) =>
+        _tiles.TryGetValue(id, out StoredTile? t) ? t : throw new KeyNotFoundException($"worker {Id} does not hold tile {id}");
+
+    private void Store(TileId id, StoredTile tile)
+    {
+        if (id.Worker != Id || id.Incarnation != Incarnation)
+        {
+            throw new InvalidOperationException($"tile {id} does not belong to worker {Id} incarnation {Incarnation}");
+        }
+
+        if (tile.Data.Shape != tile.Extent.Shape)
+        {
+            throw new ArgumentException($"tile data of shape {tile.Data.Shape} does not match its extent {tile.Extent}", nameof(tile));
+        }
+
+        StoredTile? old = null;
+        _tiles.AddOrUpdate(id, tile, (_, prev) =>
+        {
+            old = prev;
+            return tile;
+        });
+        if (old is not null)
+        {
+            Interlocked.Add(ref _bytes, -old.Data.Bytes);
+            if (old.Data.Bytes > 0)
+            {
+                GC.RemoveMemoryPressure(old.Data.Bytes);
+            }
+        }
+
+        Interlocked.Add(ref _bytes, tile.Data.Bytes);
+        if (tile.Data.Bytes > 0)
+        {
+            GC.AddMemoryPressure(tile.Data.Bytes);
+        }
+    }
+}
