@@ -11,6 +11,23 @@ app.Configure(config =>
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run a built-in demo on the embedded workers (default: a short tour) and print results and timings.")
         .WithExample("demo", "--workers", "3");
+    config.AddCommand<BenchCommand>("bench")
+        .WithDescription("Run the W1-W10 workloads (../shared/peers/README.md); with --peers, side by side with NumPy/numexpr/Dask/SciPy in the same run.")
+        .WithExample("bench", "W1", "W7", "--peers", "--json")
+        .WithExample("bench", "--quick");
+    config.AddBranch("cluster", cluster =>
+    {
+        cluster.SetDescription("Run a multi-process cluster on this machine.");
+        cluster.AddCommand<ClusterStartCommand>("start")
+            .WithDescription("Start the membership host and N worker processes here; prints `cluster address: HOST:PORT`; Ctrl+C stops them.")
+            .WithExample("cluster", "start", "--workers", "3");
+    });
+    config.AddCommand<WorkerCommand>("worker")
+        .WithDescription("Start one worker process that joins a cluster (any machine).")
+        .WithExample("worker", "--join", "10.0.0.1:11111");
+    config.AddCommand<StatusCommand>("status")
+        .WithDescription("List a cluster's workers: id, host, alive, last heartbeat, tiles, bytes, CPU, memory.")
+        .WithExample("status", "--cluster", "127.0.0.1:11111");
 });
 
 try

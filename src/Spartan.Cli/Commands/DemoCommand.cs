@@ -18,6 +18,14 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         [Description("Number of in-process workers (default: one per core).")]
         public int? Workers { get; init; }
 
+        [CommandOption("--cluster <ADDRESS>")]
+        [Description("Run on the cluster at HOST:PORT (`spartan cluster start` prints it) instead of embedded workers.")]
+        public string? Cluster { get; init; }
+
+        [CommandOption("--secret <SECRET>")]
+        [Description("The cluster's shared secret (also SPARTAN_SECRET or the ini file).")]
+        public string? Secret { get; init; }
+
         [CommandOption("--size <N>")]
         [Description("Rows of the demo matrix (default 2000000).")]
         public long Size { get; init; } = 2_000_000;
@@ -40,9 +48,14 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using SpartanContext ctx = SpartanContext.StartLocal(settings.Workers);
+        SpartanOptions options = SpartanConfiguration.Load(context.Remaining.Raw);
+        options.Cluster = settings.Cluster ?? options.Cluster;
+        options.Secret = settings.Secret ?? options.Secret;
+        options.Workers = settings.Workers ?? options.Workers;
+        using SpartanContext ctx = options.Cluster is null ? SpartanContext.StartLocal(options.Workers) : SpartanCluster.Connect(options);
         long n = settings.Size;
-        AnsiConsole.MarkupLine($"[bold]Spartan for .NET[/] — embedded, [green]{ctx.NumWorkers}[/] workers on {Environment.ProcessorCount} cores");
+        string mode = options.Cluster is null ? "embedded" : $"cluster {Markup.Escape(options.Cluster)}";
+        AnsiConsole.MarkupLine($"[bold]Spartan for .NET[/] — {mode}, [green]{ctx.NumWorkers}[/] workers on {Environment.ProcessorCount} cores");
 
         var table = new Table().AddColumns("step", "expression", "result", "time");
         table.Columns[3].RightAligned();

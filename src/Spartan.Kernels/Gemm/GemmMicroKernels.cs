@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Spartan.Kernels.Gemm;
+namespace Spartan.Kernels;
 
 /// <summary>
 /// A register-blocked GEMM micro-kernel. It multiplies a packed MR x kc panel of A (stored k-major: for each p,
@@ -50,7 +50,7 @@ internal static class GemmVec
 }
 
 /// <summary>AVX-512 micro-kernel: 8 rows x 3 vectors (8 x 24 doubles, 8 x 48 floats), 24 zmm accumulators.</summary>
-internal readonly unsafe struct Avx512Kernel<T> : IGemmMicroKernel<T>
+internal readonly unsafe struct GemmAvx512Kernel<T> : IGemmMicroKernel<T>
     where T : unmanaged, INumberBase<T>
 {
     private static int W => Vector512<T>.Count;
@@ -74,6 +74,16 @@ internal readonly unsafe struct Avx512Kernel<T> : IGemmMicroKernel<T>
         Vector512<T> c50 = default, c51 = default, c52 = default;
         Vector512<T> c60 = default, c61 = default, c62 = default;
         Vector512<T> c70 = default, c71 = default, c72 = default;
+
+        // Start fetching the C tile now; it is read (or written) only after the k loop.
+        for (int i = 0; i < 8; i++)
+        {
+            T* ci = c + i * ldc;
+            Sse.Prefetch0(ci);
+            Sse.Prefetch0(ci + w);
+            Sse.Prefetch0(ci + 2 * w);
+            Sse.Prefetch0(ci + 3 * w - 1);
+        }
 
         for (int p = 0; p < kc; p++)
         {
@@ -144,7 +154,7 @@ internal readonly unsafe struct Avx512Kernel<T> : IGemmMicroKernel<T>
 }
 
 /// <summary>AVX2 + FMA micro-kernel: 6 rows x 2 vectors (6 x 8 doubles, 6 x 16 floats), 12 ymm accumulators.</summary>
-internal readonly unsafe struct Avx2Kernel<T> : IGemmMicroKernel<T>
+internal readonly unsafe struct GemmAvx2Kernel<T> : IGemmMicroKernel<T>
     where T : unmanaged, INumberBase<T>
 {
     private static int W => Vector256<T>.Count;
@@ -225,7 +235,7 @@ internal readonly unsafe struct Avx2Kernel<T> : IGemmMicroKernel<T>
 }
 
 /// <summary>Portable scalar micro-kernel: 4 x 4 with 16 scalar accumulators.</summary>
-internal readonly unsafe struct ScalarKernel<T> : IGemmMicroKernel<T>
+internal readonly unsafe struct GemmScalarKernel<T> : IGemmMicroKernel<T>
     where T : unmanaged, INumberBase<T>
 {
     public static int MR => 4;

@@ -46,13 +46,24 @@ public readonly struct SquareOperator<T> : IUnaryOperator<T> where T : unmanaged
 public readonly struct SignOperator<T> : IUnaryOperator<T> where T : unmanaged, INumber<T>
 {
     /// <inheritdoc/>
-    public static bool Vectorizable => false;
+    public static bool Vectorizable => true;
     /// <inheritdoc/>
     public static T Invoke(T x) => T.IsNaN(x) ? x : x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
+
     /// <inheritdoc/>
-    public static Vector256<T> Invoke(Vector256<T> x) => throw new InvalidOperationException("not vectorizable");
+    public static Vector256<T> Invoke(Vector256<T> x)
+    {
+        // (x > 0 ? 1 : 0) | (x < 0 ? -1 : 0); zeros (both signs) give +0, and a NaN lane keeps x.
+        Vector256<T> r = (Vector256.GreaterThan(x, Vector256<T>.Zero) & Vector256<T>.One) | (Vector256.LessThan(x, Vector256<T>.Zero) & Vector256.Create(-T.One));
+        return typeof(T) == typeof(double) || typeof(T) == typeof(float) ? Vector256.ConditionalSelect(Vector256.Equals(x, x), r, x) : r;
+    }
+
     /// <inheritdoc/>
-    public static Vector512<T> Invoke(Vector512<T> x) => throw new InvalidOperationException("not vectorizable");
+    public static Vector512<T> Invoke(Vector512<T> x)
+    {
+        Vector512<T> r = (Vector512.GreaterThan(x, Vector512<T>.Zero) & Vector512<T>.One) | (Vector512.LessThan(x, Vector512<T>.Zero) & Vector512.Create(-T.One));
+        return typeof(T) == typeof(double) || typeof(T) == typeof(float) ? Vector512.ConditionalSelect(Vector512.Equals(x, x), r, x) : r;
+    }
 }
 
 /// <summary>Largest integer not greater than x.</summary>
@@ -66,6 +77,20 @@ public readonly struct FloorOperator<T> : IUnaryOperator<T> where T : unmanaged,
     public static Vector256<T> Invoke(Vector256<T> x) => typeof(T) == typeof(double) ? Vector256.Floor(x.AsDouble()).As<double, T>() : Vector256.Floor(x.AsSingle()).As<float, T>();
     /// <inheritdoc/>
     public static Vector512<T> Invoke(Vector512<T> x) => typeof(T) == typeof(double) ? Vector512.Floor(x.AsDouble()).As<double, T>() : Vector512.Floor(x.AsSingle()).As<float, T>();
+}
+
+/// <summary>Hyperbolic tangent, scalar on purpose: TensorPrimitives.Tanh (10.0) loses all accuracy for |x| below
+/// about 1e-8 (tanh(1e-20) gives -0, float tanh(0) gives -6e-8), far outside the 1e-12 contract.</summary>
+public readonly struct TanhOperator<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    public static bool Vectorizable => false;
+    /// <inheritdoc/>
+    public static T Invoke(T x) => T.Tanh(x);
+    /// <inheritdoc/>
+    public static Vector256<T> Invoke(Vector256<T> x) => throw new InvalidOperationException("not vectorizable");
+    /// <inheritdoc/>
+    public static Vector512<T> Invoke(Vector512<T> x) => throw new InvalidOperationException("not vectorizable");
 }
 
 /// <summary>Smallest integer not less than x.</summary>

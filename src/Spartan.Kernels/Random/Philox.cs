@@ -13,11 +13,20 @@ public static class Philox
     private const uint W0 = 0x9E3779B9, W1 = 0xBB67AE85;
 
     /// <summary>The 128 random bits for <paramref name="counter"/> under <paramref name="key"/>, as two 64-bit words.</summary>
+    /// <remarks>The Philox counter words are (c0, c1, c2, c3) = (low 32 bits of counter, high 32 bits, stream, 0) and the
+    /// key words (k0, k1) = (low, high) of <paramref name="key"/>; the result is A = c1:c0 and B = c3:c2 of the output block.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (ulong A, ulong B) Next(ulong key, ulong counter, uint stream = 0)
     {
-        uint c0 = (uint)counter, c1 = (uint)(counter >> 32), c2 = stream, c3 = 0;
-        uint k0 = (uint)key, k1 = (uint)(key >> 32);
+        (uint r0, uint r1, uint r2, uint r3) = Block((uint)counter, (uint)(counter >> 32), stream, 0, (uint)key, (uint)(key >> 32));
+        return (((ulong)r1 << 32) | r0, ((ulong)r3 << 32) | r2);
+    }
+
+    /// <summary>One Philox4x32-10 block, exactly as Random123's philox4x32_R(10, ctr, key): ten rounds, the key
+    /// bumped by the Weyl constants before every round but the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (uint, uint, uint, uint) Block(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
+    {
         for (int r = 0; r < 10; r++)
         {
             ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
@@ -30,7 +39,7 @@ public static class Philox
             k1 += W1;
         }
 
-        return (((ulong)c1 << 32) | c0, ((ulong)c3 << 32) | c2);
+        return (c0, c1, c2, c3);
     }
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>

@@ -7,12 +7,16 @@ namespace Spartan;
 /// At most <see cref="Array.MaxLength"/> elements.</summary>
 public sealed class NDArray
 {
-    internal NDArray(Array buffer, Shape shape, DType dtype)
+    internal NDArray(Array buffer, Shape shape, DType dtype, bool pooled = false)
     {
         Buffer = buffer;
         Shape = shape;
         DType = dtype;
+        Pooled = pooled;
     }
+
+    /// <summary>Whether the buffer came from the tile buffer pool: it goes back there when its tile is destroyed.</summary>
+    internal bool Pooled { get; }
 
     /// <summary>The extents.</summary>
     public Shape Shape { get; }
@@ -85,6 +89,14 @@ public sealed class NDArray
         var flat = new T[data.Length];
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe2D(data), data.Length).CopyTo(flat);
         return new NDArray(flat, new Shape(data.GetLength(0), data.GetLength(1)), dtype);
+    }
+
+    /// <summary>A kernel's fresh output buffer, from the tile buffer pool when large; the caller overwrites it all and
+    /// stores it as exactly one tile.</summary>
+    internal static NDArray Rent(Shape shape, DType dtype)
+    {
+        Array buffer = Runtime.BufferPool.Rent(dtype, CheckedLength(shape), out bool pooled);
+        return new NDArray(buffer, shape, dtype, pooled);
     }
 
     /// <summary>A copy of a System.Numerics.Tensors tensor (dense or strided).</summary>

@@ -67,6 +67,18 @@ public readonly struct Shape : IEquatable<Shape>
         return s;
     }
 
+    /// <summary>The row-major flat position of a multi-index.</summary>
+    internal long FlatIndex(ReadOnlySpan<long> index)
+    {
+        long f = 0;
+        for (int a = 0; a < index.Length; a++)
+        {
+            f = f * Dims[a] + index[a];
+        }
+
+        return f;
+    }
+
     /// <summary>The shape with one axis removed (or set to 1 when <paramref name="keep"/>).</summary>
     internal Shape WithoutAxis(int axis, bool keep = false)
     {

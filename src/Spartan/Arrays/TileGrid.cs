@@ -10,6 +10,7 @@ internal sealed class TileGrid : IEquatable<TileGrid>
     // _bounds[axis] = [0, b1, b2, ..., n]: tile k on that axis covers [_bounds[k], _bounds[k+1]).
     private readonly long[][] _bounds;
     private readonly int[] _counts;
+    private TileExtent?[]? _extents;
 
     public TileGrid(Shape shape, long[][] bounds)
     {
@@ -101,7 +102,15 @@ internal sealed class TileGrid : IEquatable<TileGrid>
         return t;
     }
 
+    /// <summary>The box of tile <paramref name="tile"/>. Extents are immutable, so each is built once per grid and
+    /// shared: planning a 10,000-tile array must not allocate per tile per use.</summary>
     public TileExtent Extent(int tile)
+    {
+        TileExtent?[] cache = _extents ??= new TileExtent?[Count];
+        return cache[tile] ??= MakeExtent(tile);
+    }
+
+    private TileExtent MakeExtent(int tile)
     {
         int[] c = Coords(tile);
         var ul = new long[Rank];

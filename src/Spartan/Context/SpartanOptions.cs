@@ -54,4 +54,11 @@ public sealed class SpartanOptions
 
     /// <summary>Directory for disk checkpoints; null means a folder under the temp directory.</summary>
     public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Receives progress of every save or load of at least <see cref="IOProgressMinBytes"/> bytes (the CLI
+    /// renders it on the terminal); null for none. Not bound from configuration.</summary>
+    public IProgress<IOProgressInfo>? IOProgress { get; set; }
+
+    /// <summary>Saves and loads smaller than this are not reported to <see cref="IOProgress"/> (default 300 MB).</summary>
+    public long IOProgressMinBytes { get; set; } = 300_000_000;
 }

@@ -39,6 +39,19 @@ internal static class Broadcasting
         return new Shape(dims);
     }
 
+    /// <summary>The broadcast shape, or null when the shapes are incompatible.</summary>
+    public static Shape? TryShape(params Shape[] shapes)
+    {
+        try
+        {
+            return Shape(shapes);
+        }
+        catch (ShapeMismatchException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The region of an operand of shape <paramref name="operand"/> that a region of the broadcast output reads:
     /// stretched axes read their single element.</summary>
     public static TileExtent Region(TileExtent output, Shape operand)

@@ -70,47 +70,22 @@ internal sealed class Evaluator
         }
 
         _ct.ThrowIfCancellationRequested();
-        Lowered plan;
+        TileSet output;
         try
         {
-            plan = n.Lower(_lowering, inputs);
+            output = await n.ExecuteAsync(_lowering, inputs, _ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not (SpartanException or OperationCanceledException))
         {
-            throw new SpartanException($"planning {n.Label} failed: {e.Message}", n.Site.ToString(), e);
-        }
-
-        try
-        {
-            foreach (IReadOnlyList<TileTask> stage in plan.Stages)
-            {
-                await _lowering.Master.RunAsync(stage, _ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            plan.Output.Release();
-            if (e is SpartanException or OperationCanceledException)
-            {
-                throw;
-            }
-
             throw new SpartanException($"evaluating {n.Label} failed: {e.Message}", n.Site.ToString(), e);
-        }
-        finally
-        {
-            foreach (TileSet t in plan.Temporaries)
-            {
-                t.Release();
-            }
         }
 
         lock (_owned)
         {
-            _owned.Add(plan.Output);
+            _owned.Add(output);
         }
 
-        return plan.Output;
+        return output;
     }
 
     private void ReleaseOwned(TileSet? keep)

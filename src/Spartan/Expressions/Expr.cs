@@ -85,8 +85,10 @@ internal sealed class LazyExpr : Expr
                 return Task.FromResult(done);
             }
 
-            if (_pending is null || _pending.IsFaulted || _pending.IsCanceled)
+            // A disposed result is gone: recompute rather than hand back an array whose tiles were freed.
+            if (_pending is null || _pending.IsFaulted || _pending.IsCanceled || _result is { IsDisposed: true })
             {
+                _result = null;
                 _pending = Run(ct);
             }
 

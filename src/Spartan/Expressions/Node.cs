@@ -41,6 +41,35 @@ internal abstract class Node
     /// <summary>Plans the node's tasks, given its inputs' tiles (real, or virtual for Explain).</summary>
     public abstract Lowered Lower(Lowering lowering, TileSet[] inputs);
 
+    /// <summary>Runs the node. The default runs the stages of <see cref="Lower"/> one after another; a node whose later
+    /// stages depend on data (sample sort, shuffle) overrides this, running a stage, reading small results back with
+    /// <see cref="Master.ReadAsync"/>, then planning the next. On failure it must release what it created.</summary>
+    public virtual async Task<TileSet> ExecuteAsync(Lowering lowering, TileSet[] inputs, CancellationToken ct)
+    {
+        Lowered plan = Lower(lowering, inputs);
+        try
+        {
+            foreach (IReadOnlyList<TileTask> stage in plan.Stages)
+            {
+                await lowering.Master.RunAsync(stage, ct).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            plan.Output.Release();
+            throw;
+        }
+        finally
+        {
+            foreach (TileSet t in plan.Temporaries)
+            {
+                t.Release();
+            }
+        }
+
+        return plan.Output;
+    }
+
     /// <summary>The context shared by <paramref name="nodes"/> (null if none has one); throws if they disagree.</summary>
     public static SpartanContext? ContextOf(params Node[] nodes)
     {

@@ -9,6 +9,19 @@ internal static class Ops
     public static Node Binary(OpCode op, Node a, Node b, CallSite site)
     {
         DType t = DTypes.Promote(a.DType, a.IsWeak, b.DType, b.IsWeak);
+        bool comparison = op is OpCode.Less or OpCode.LessEqual or OpCode.Greater or OpCode.GreaterEqual or OpCode.Equal or OpCode.NotEqual;
+        if (t == DType.Int32 && (OutOfInt32(a) ?? OutOfInt32(b)) is long big)
+        {
+            // NEP 50: a literal adopts the array's dtype only if it fits. NumPy 2 raises OverflowError for arithmetic
+            // and compares exactly, so comparisons widen to int64 instead of wrapping the literal.
+            if (!comparison)
+            {
+                throw new ArgumentOutOfRangeException(OutOfInt32(a) is null ? nameof(b) : nameof(a), big, $"the integer {big} is out of bounds for int32, the dtype of the other operand; convert that operand with AsType(DType.Int64) first");
+            }
+
+            t = DType.Int64;
+        }
+
         switch (op)
         {
             case OpCode.Divide:
@@ -72,6 +85,9 @@ internal static class Ops
 
     public static Node Cast(Node a, DType to, CallSite site) =>
         a.DType == to ? a : new ElementwiseNode(OpCode.Cast, a.DType, to, [a], site);
+
+    private static long? OutOfInt32(Node n) =>
+        n is ScalarNode { IsWeak: true, DType: DType.Int64, IntValue: var v } && v is < int.MinValue or > int.MaxValue ? v : null;
 
     private static string Name(OpCode op) => op switch
     {

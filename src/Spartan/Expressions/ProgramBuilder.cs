@@ -3,11 +3,13 @@ using Spartan.Runtime;
 namespace Spartan.Expressions;
 
 /// <summary>Turns a tree of elementwise nodes into one <see cref="FusedProgram"/> plus its leaves (the non-elementwise
-/// inputs). A node reached twice is computed once per block.</summary>
+/// inputs) and how each leaf is read: views are absorbed as maps, so a transposed or stepped operand is read in place.
+/// A node reached twice is computed once per block.</summary>
 internal sealed class ProgramBuilder
 {
     private readonly List<Instr> _code = [];
     private readonly List<Node> _leaves = [];
+    private readonly List<ViewMap?> _maps = [];
     private readonly Dictionary<Node, int> _regs = new(ReferenceEqualityComparer.Instance);
     private readonly bool _fuse;
     private readonly Node _root;
@@ -20,7 +22,7 @@ internal sealed class ProgramBuilder
 
     /// <summary>The program of <paramref name="root"/>. With <paramref name="fuse"/> false only the root's own
     /// operation is emitted and every operand is a leaf.</summary>
-    public static (FusedProgram Program, Node[] Leaves) Build(Node root, bool fuse)
+    public static (FusedProgram Program, Node[] Leaves, ViewMap?[] Maps) Build(Node root, bool fuse)
     {
         var b = new ProgramBuilder(root, fuse);
         int r = b.Emit(root);
@@ -30,11 +32,11 @@ internal sealed class ProgramBuilder
             b._code.Add(b._code[r].Op == OpCode.Load ? b._code[r] : new Instr(OpCode.Cast, b._code[r].ResultType, b._code[r].ResultType, r));
         }
 
-        return (new FusedProgram([.. b._code]), [.. b._leaves]);
+        return (new FusedProgram([.. b._code]), [.. b._leaves], [.. b._maps]);
     }
 
     /// <summary>Whether a node can join a fused program.</summary>
-    public static bool IsFusable(Node n) => n is ElementwiseNode or FusedMapNode or ScalarNode;
+    public static bool IsFusable(Node n) => n is ElementwiseNode or FusedMapNode or ScalarNode or ViewNode;
 
     private int Emit(Node n)
     {
@@ -49,7 +51,8 @@ internal sealed class ProgramBuilder
             ScalarNode s => Add(s.AsConst(s.DType)),
             ElementwiseNode e when inline => EmitOp(e),
             FusedMapNode f when inline => Inline(f),
-            _ => Load(n),
+            ViewNode v when _fuse => Load(v.Children[0], v.Map.After(ViewMap.Broadcast(v.Shape, _root.Shape))),
+            _ => Load(n, null),
         };
         _regs[n] = r;
         return r;
@@ -77,7 +80,7 @@ internal sealed class ProgramBuilder
             Instr ins = f.Program.Instructions[i];
             map[i] = ins.Op switch
             {
-                OpCode.Load => Emit(f.Children[ins.A]),
+                OpCode.Load => f.Maps[ins.A] is { } m ? Load(f.Children[ins.A], m.After(ViewMap.Broadcast(f.Shape, _root.Shape))) : Emit(f.Children[ins.A]),
                 OpCode.Const => Add(ins),
                 _ => Add(ins with { A = Remap(ins.A), B = Remap(ins.B), C = Remap(ins.C) }),
             };
@@ -88,13 +91,23 @@ internal sealed class ProgramBuilder
         int Remap(int x) => x < 0 ? x : map[x];
     }
 
-    private int Load(Node n)
+    private int Load(Node n, ViewMap? map)
     {
-        int k = _leaves.IndexOf(n);
-        if (k < 0)
+        if (map is not null && map.IsIdentity(n.Shape))
         {
-            k = _leaves.Count;
+            map = null;
+        }
+
+        int k = 0;
+        while (k < _leaves.Count && !(ReferenceEquals(_leaves[k], n) && Equals(_maps[k], map)))
+        {
+            k++;
+        }
+
+        if (k == _leaves.Count)
+        {
             _leaves.Add(n);
+            _maps.Add(map);
         }
 
         return Add(new Instr(OpCode.Load, n.DType, n.DType, k));

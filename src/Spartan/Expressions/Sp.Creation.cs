@@ -33,10 +33,10 @@ public static partial class Sp
         Fill(Expr.Arg(x, nameof(x)).Shape, 1, x.DType, null, "ones_like", file, line);
 
     /// <summary>0, 1, ..., stop-1 as Int64.</summary>
-    public static Expr Arange(long stop, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Arange(0, stop, 1, file, line);
+    public static Expr Arange(long stop, Shape? tileHint = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Arange(0, stop, 1, tileHint, file, line);
 
     /// <summary>start, start+step, ... up to (not including) stop, as Int64.</summary>
-    public static Expr Arange(long start, long stop, long step = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    public static Expr Arange(long start, long stop, long step = 1, Shape? tileHint = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (step == 0)
         {
@@ -44,11 +44,11 @@ public static partial class Sp
         }
 
         long n = step > 0 ? (stop - start + step - 1) / step : (start - stop - step - 1) / -step;
-        return Source(new Shape(Math.Max(0, n)), DType.Int64, new ArangeKernel(start, step, true), null, $"arange({start}, {stop}, {step})", file, line);
+        return Source(new Shape(Math.Max(0, n)), DType.Int64, new ArangeKernel(start, step, true), tileHint, $"arange({start}, {stop}, {step})", file, line);
     }
 
     /// <summary>start, start+step, ... below stop, as Float64 (length ceil((stop-start)/step), as NumPy).</summary>
-    public static Expr Arange(double start, double stop, double step = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    public static Expr Arange(double start, double stop, double step = 1, Shape? tileHint = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (step == 0 || !double.IsFinite(step))
         {
@@ -61,7 +61,7 @@ public static partial class Sp
         }
 
         double n = Math.Ceiling((stop - start) / step);
-        return Source(new Shape((long)Math.Max(0, n)), DType.Float64, new ArangeKernel(start, step, false), null, $"arange({start}, {stop}, {step})", file, line);
+        return Source(new Shape((long)Math.Max(0, n)), DType.Float64, new ArangeKernel(start, step, false), tileHint, $"arange({start}, {stop}, {step})", file, line);
     }
 
     /// <summary>The n×n identity matrix.</summary>

@@ -27,7 +27,17 @@ public static partial class Sp
 
         Node[] nodes = xs.Select((x, i) => Expr.Arg(x, $"{nameof(xs)}[{i}]").Node).ToArray();
         Shape shape = nodes[0].Shape;
-        if (Broadcasting.Shape(nodes.Select(n => n.Shape).ToArray()) != shape)
+        Shape? joint = null;
+        try
+        {
+            joint = Broadcasting.Shape(nodes.Select(n => n.Shape).ToArray());
+        }
+        catch (ShapeMismatchException)
+        {
+            // Reported below, naming the argument.
+        }
+
+        if (joint != shape)
         {
             throw new ShapeMismatchException($"Map inputs of shapes {string.Join(", ", nodes.Select(n => n.Shape.ToString()))} do not broadcast to the first input's shape {shape}", nameof(xs));
         }

@@ -15,9 +15,9 @@ internal sealed class MapFusion : IOptimizerPass
         switch (node)
         {
             case ElementwiseNode:
-            case FusedMapNode f when f.Children.Any(c => c is ElementwiseNode or FusedMapNode):
-                (var program, Node[] leaves) = ProgramBuilder.Build(node, fuse: true);
-                return new FusedMapNode(program, leaves, node.Shape, node.Site);
+            case FusedMapNode f when f.Children.Any(c => c is ElementwiseNode or FusedMapNode or ViewNode):
+                (var program, Node[] leaves, var maps) = ProgramBuilder.Build(node, fuse: true);
+                return new FusedMapNode(program, leaves, maps, node.Shape, node.Site);
             default:
                 return node;
         }

@@ -3,19 +3,38 @@ namespace Spartan.Runtime;
 /// <summary>Runs one task's kernel on its assembled inputs. Shared by every worker implementation.</summary>
 internal static class KernelExecutor
 {
-    public static NDArray[] Run(TileTask task, NDArray[] inputs) => task.Kernel switch
+    /// <summary>Runs the task's kernel. <paramref name="read"/> reads a sub-region of a lazy input k.</summary>
+    public static NDArray[] Run(TileTask task, NDArray[] inputs, Func<int, TileExtent, NDArray> read) => task.Kernel switch
     {
         FillKernel f => [SourceKernels.Fill(f, task.OutputExtents[0], task.OutputTypes[0])],
         ArangeKernel a => [SourceKernels.Arange(a, task.OutputExtents[0], task.OutputTypes[0])],
         EyeKernel e => [SourceKernels.Eye(e, task.OutputExtents[0], task.OutputTypes[0])],
         RandomKernel r => [SourceKernels.Random(r, task.OutputExtents[0], task.OutputTypes[0])],
-        FusedMapKernel m => [Map(m.Program, inputs, task.OutputExtents[0])],
-        ReducePartialKernel p => Reshape(ReduceKernels.Partial(p, inputs, task.Domain), task.OutputExtents),
+        FusedMapKernel m => [Map(m, inputs, task)],
+        ReducePartialKernel p => Reshape(ReduceKernels.Partial(p, inputs, task.Domain, Layouts(task, p.Maps)), task.OutputExtents),
         ReduceCombineKernel c => ReduceKernels.Combine(c, inputs, task.OutputExtents[0].Shape),
-        CopyKernel => [inputs[0]],
+        CopyKernel => [Copy(inputs[0])],
         LiteralKernel l => [l.Data],
+        ReshapeKernel => [Reshaped(inputs[0], task)],
+        CountNonzeroKernel => [SelectionKernels.CountNonzero(inputs[0], task.OutputExtents[0])],
+        SelectKernel => [SelectionKernels.Select(inputs[0], inputs[1], task.OutputExtents[0])],
+        TakeKernel => [SelectionKernels.Take(inputs[0], task, read)],
+        AssignKernel a => [SelectionKernels.Assign(a, inputs[0], inputs[1], task)],
+        ScanTotalKernel s => [ScanKernels.Totals(s, inputs, task)],
+        ScanKernel s => [ScanKernels.Scan(s, inputs, task)],
+        RavelKernel => [ScanKernels.Ravel(inputs, task)],
+        CastCopyKernel => [ScanKernels.CastCopy(inputs, task)],
+        SortLinesKernel s => [SortKernels.Lines(s, inputs[0], task)],
+        SortSampleKernel s => [SortKernels.Sample(s, inputs[0], task)],
+        SortPartitionKernel s => SortKernels.Partition(s, inputs[0], task),
+        SortBucketKernel s => [SortKernels.Bucket(s, inputs, task)],
+        ShuffleCountKernel s => [ShuffleKernels.Count(s, inputs[0], task)],
+        ShufflePackKernel s => ShuffleKernels.Pack(s, inputs[0], task),
+        ShuffleCombineKernel s => [ShuffleKernels.Combine(s, inputs, task)],
+        OuterKernel => [ShuffleKernels.Outer(inputs[0], inputs[1], task)],
         UserKernelSpec u => [UserKernels.Run(u, inputs, task)],
         UserCombineKernel c => Reshape([UserKernels.Combine(c, inputs)], task.OutputExtents),
+        IO.FileKernel f => IO.FileKernels.Run(f, inputs, task),
         _ => throw new NotSupportedException($"unknown kernel {task.Kernel.GetType().Name}"),
     };
 
@@ -30,15 +49,48 @@ internal static class KernelExecutor
     }
 
     /// <summary>Runs a fused program over a tile, writing each block straight into the output.</summary>
-    private static NDArray Map(FusedProgram program, NDArray[] inputs, TileExtent extent)
+    // The input may be another tile's own buffer; a stored tile always owns its buffer alone.
+    private static NDArray Copy(NDArray input)
     {
-        NDArray output = NDArray.Uninitialized(extent.Shape, program.ResultType);
+        NDArray output = NDArray.Rent(input.Shape, input.DType);
+        input.AsBytes().CopyTo(output.AsBytes());
+        return output;
+    }
+
+    private static NDArray Reshaped(NDArray region, TileTask task)
+    {
+        TileExtent outExtent = task.OutputExtents[0], inRegion = task.Inputs[0].Region;
+        long start = outExtent.ArrayShape.FlatIndex(outExtent.UlSpan) - inRegion.ArrayShape.FlatIndex(inRegion.UlSpan);
+        NDArray output = NDArray.Rent(outExtent.Shape, region.DType);
+        Array.Copy(region.Buffer, start, output.Buffer, 0, output.Size);
+        return output;
+    }
+
+    /// <summary>Where each input's elements are, seen from the task's domain index.</summary>
+    public static (long Base, long[] Strides)[] Layouts(TileTask task, ViewMap?[]? maps)
+    {
+        var layouts = new (long, long[])[task.Inputs.Length];
+        for (int k = 0; k < layouts.Length; k++)
+        {
+            TileExtent region = task.Inputs[k].Region;
+            ViewMap map = maps?[k] ?? ViewMap.Broadcast(region.ArrayShape, task.Domain.ArrayShape);
+            layouts[k] = map.Layout(task.Domain, region);
+        }
+
+        return layouts;
+    }
+
+    private static NDArray Map(FusedMapKernel k, NDArray[] inputs, TileTask task)
+    {
+        FusedProgram program = k.Program;
+        TileExtent extent = task.OutputExtents[0];
+        NDArray output = NDArray.Rent(extent.Shape, program.ResultType);
         if (extent.Size == 0)
         {
             return output;
         }
 
-        using var runner = new ProgramRunner(program, inputs, extent.Shape);
+        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps), extent.Shape);
         long[] dims = runner.Dims;
         int last = dims.Length - 1;
         Span<long> idx = stackalloc long[last];

@@ -48,9 +48,10 @@ public sealed class LocalWorker : IWorker
             if (_tiles.TryRemove(id, out StoredTile? t))
             {
                 Interlocked.Add(ref _bytes, -t.Data.Bytes);
-                if (t.Data.Bytes > 0)
+                Pressure.Remove(t.Data.Bytes);
+                if (t.Data.Pooled)
                 {
-                    GC.RemoveMemoryPressure(t.Data.Bytes);
+                    BufferPool.Return(t.Data);
                 }
             }
         }
@@ -137,16 +138,37 @@ public sealed class LocalWorker : IWorker
         var inputs = new NDArray[task.Inputs.Length];
         for (int k = 0; k < inputs.Length; k++)
         {
-            inputs[k] = Assemble(task.Inputs[k]);
+            TileInput input = task.Inputs[k];
+            inputs[k] = input.Lazy ? NDArray.Empty(Shape.Scalar, input.DType) : Assemble(input);
         }
 
-        NDArray[] outputs = KernelExecutor.Run(task, inputs);
+        NDArray[] outputs = KernelExecutor.Run(task, inputs, (k, region) => ReadRegion(task.Inputs[k], region));
         if (outputs.Length != task.Outputs.Length)
         {
             throw new InvalidOperationException($"kernel {task.Kernel.GetType().Name} returned {outputs.Length} outputs, expected {task.Outputs.Length}");
         }
 
         return outputs;
+    }
+
+    /// <summary>Reads a sub-region of a lazy input, from the pieces that overlap it.</summary>
+    private NDArray ReadRegion(TileInput input, TileExtent region)
+    {
+        if (!input.Region.Contains(region))
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), $"region {region} is outside the input {input.Region}");
+        }
+
+        var pieces = new List<TilePiece>();
+        foreach (TilePiece p in input.Pieces)
+        {
+            if (p.Part.Intersect(region) is { } part)
+            {
+                pieces.Add(p with { Part = part });
+            }
+        }
+
+        return Assemble(new TileInput(region, input.DType, [.. pieces]));
     }
 
     /// <summary>Builds one input region: a whole local tile is used in place; anything else is copied piece by piece.</summary>
@@ -207,16 +229,10 @@ public sealed class LocalWorker : IWorker
         if (old is not null)
         {
             Interlocked.Add(ref _bytes, -old.Data.Bytes);
-            if (old.Data.Bytes > 0)
-            {
-                GC.RemoveMemoryPressure(old.Data.Bytes);
-            }
+            Pressure.Remove(old.Data.Bytes);
         }
 
         Interlocked.Add(ref _bytes, tile.Data.Bytes);
-        if (tile.Data.Bytes > 0)
-        {
-            GC.AddMemoryPressure(tile.Data.Bytes);
-        }
+        Pressure.Add(tile.Data.Bytes);
     }
 }

@@ -18,25 +18,46 @@ internal sealed class ProgramRunner : IDisposable
 {
     public const int BlockLength = Fold.ChunkLength;
 
+    /// <summary>The longest row that is repeated across a block rather than walked in short segments.</summary>
+    private const int MaxPeriod = 256;
+
     private readonly Instr[] _code;
     private readonly NDArray[] _inputs;
     private readonly long[][] _strides;
+    private readonly long[] _bases;
+    private readonly int[] _periods;
     private readonly Array?[] _scratch;
     private readonly Array?[] _viewBuf;
     private readonly int[] _viewOff;
     private readonly bool[] _isConst;
     private readonly List<Array> _owned = [];
 
-    /// <summary>Prepares to run <paramref name="program"/> over <paramref name="domain"/>. Each input has the
-    /// domain's trailing rank or less, with extent 1 where it broadcasts. Axis <paramref name="keepAxis"/>
-    /// (when not -1) is never merged with its neighbours, so a reduction can walk it.</summary>
-    public ProgramRunner(FusedProgram program, NDArray[] inputs, Shape domain, int keepAxis = -1)
+    /// <summary>Prepares to run <paramref name="program"/> over <paramref name="domain"/>. Input k is addressed through
+    /// <paramref name="layouts"/>[k]: the offset of the domain's first element in its buffer and its stride per domain
+    /// axis (0 where it broadcasts; any value for views). Axis <paramref name="keepAxis"/> (when not -1) is never merged
+    /// with its neighbours, so a reduction can walk it. With <paramref name="reorder"/>, the axes may be walked in any
+    /// order (an order-free reduction): the smallest stride goes innermost.</summary>
+    public ProgramRunner(FusedProgram program, NDArray[] inputs, (long Base, long[] Strides)[] layouts, Shape domain, int keepAxis = -1, bool reorder = false)
     {
         _code = program.Instructions;
         _inputs = inputs;
-        (Dims, _strides, KeepAxis) = Coalesce(domain, inputs, keepAxis);
+        _bases = new long[layouts.Length];
+        var strides = new long[layouts.Length][];
+        for (int k = 0; k < layouts.Length; k++)
+        {
+            (_bases[k], strides[k]) = layouts[k];
+        }
+
+        (Dims, _strides, KeepAxis, _periods) = Coalesce(domain, strides, keepAxis, reorder ? Reference(inputs) : -1);
         long last = Dims[^1];
         int block = (int)Math.Min(BlockLength, Math.Max(1, last));
+        int period = _periods.Length == 0 ? 0 : _periods.Max();
+        if (period > 0)
+        {
+            // Blocks start on row boundaries of a periodic input, so its block is always the same repeated row.
+            block = Math.Max(period, block / period * period);
+        }
+
         BlockCapacity = block;
 
         int n = _code.Length;
@@ -64,7 +85,7 @@ internal sealed class ProgramRunner : IDisposable
         }
 
         lastUse[n - 1] = n;
-        var free = new List<Array>();
+        var free = new List<Array>?[5];
         var dying = new List<int>[n + 1];
         for (int i = 0; i < n; i++)
         {
@@ -79,13 +100,12 @@ internal sealed class ProgramRunner : IDisposable
                 continue;
             }
 
-            Type clr = ins.ResultType.ClrType();
-            int k = free.FindIndex(a => a.GetType().GetElementType() == clr);
+            List<Array>? same = free[(int)ins.ResultType];
             Array buf;
-            if (k >= 0)
+            if (same is { Count: > 0 })
             {
-                buf = free[k];
-                free.RemoveAt(k);
+                buf = same[^1];
+                same.RemoveAt(same.Count - 1);
             }
             else
             {
@@ -100,7 +120,7 @@ internal sealed class ProgramRunner : IDisposable
                 {
                     if (r != i)
                     {
-                        free.Add(_scratch[r]!);
+                        (free[(int)_code[r].ResultType] ??= []).Add(_scratch[r]!);
                     }
                 }
             }
@@ -139,14 +159,28 @@ internal sealed class ProgramRunner : IDisposable
                 case OpCode.Load:
                 {
                     long[] s = _strides[ins.A];
-                    long off = 0;
+                    long off = _bases[ins.A];
                     for (int a = 0; a < lastAxis; a++)
                     {
                         off += outer[a] * s[a];
                     }
 
                     NDArray input = _inputs[ins.A];
-                    if (s[lastAxis] == 1 || len == 1)
+                    long step = s[lastAxis];
+                    if (_periods[ins.A] is int p and > 0)
+                    {
+                        // A short row broadcast down the merged axes: repeat it across the block.
+                        Array target = toDest ? dest! : _scratch[i]!;
+                        int to = toDest ? destOffset : 0;
+                        for (int c = 0; c < len; c += p)
+                        {
+                            Array.Copy(input.Buffer, off, target, to + c, Math.Min(p, len - c));
+                        }
+
+                        _viewBuf[i] = target;
+                        _viewOff[i] = to;
+                    }
+                    else if (step == 1 || len == 1)
                     {
                         off += j0 * s[lastAxis];
                         if (toDest)
@@ -163,7 +197,16 @@ internal sealed class ProgramRunner : IDisposable
                     {
                         Array target = toDest ? dest! : _scratch[i]!;
                         int to = toDest ? destOffset : 0;
-                        FillFrom(input.Buffer, (int)off, target, to, len);
+                        off += j0 * step;
+                        if (step == 0)
+                        {
+                            FillFrom(input.Buffer, (int)off, target, to, len);
+                        }
+                        else
+                        {
+                            Gather(input.Buffer, off, step, target, to, len);
+                        }
+
                         _viewBuf[i] = target;
                         _viewOff[i] = to;
                     }
@@ -222,6 +265,46 @@ internal sealed class ProgramRunner : IDisposable
         }
     }
 
+    // A strided (view) load: transposed, stepped or reversed inputs.
+    private static void Gather(Array src, long offset, long step, Array dst, int dstOffset, int n)
+    {
+        switch (src)
+        {
+            case double[] d: GatherOf(d, offset, step, (double[])dst, dstOffset, n); break;
+            case float[] f: GatherOf(f, offset, step, (float[])dst, dstOffset, n); break;
+            case long[] l: GatherOf(l, offset, step, (long[])dst, dstOffset, n); break;
+            case int[] i: GatherOf(i, offset, step, (int[])dst, dstOffset, n); break;
+            default: GatherOf((bool[])src, offset, step, (bool[])dst, dstOffset, n); break;
+        }
+    }
+
+    private static void GatherOf<T>(T[] src, long offset, long step, T[] dst, int dstOffset, int n)
+    {
+        ref T s = ref MemoryMarshal.GetArrayDataReference(src);
+        Span<T> d = dst.AsSpan(dstOffset, n);
+        for (int k = 0; k < d.Length; k++)
+        {
+            d[k] = Unsafe.Add(ref s, (nint)(offset + k * step));
+        }
+    }
+
+    // The input walked most: the largest buffer.
+    private static int Reference(NDArray[] inputs)
+    {
+        int best = -1;
+        long size = -1;
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            if (inputs[k].Size > size)
+            {
+                size = inputs[k].Size;
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<T> Reg<T>(int r, int len) where T : unmanaged
     {
@@ -265,7 +348,7 @@ internal sealed class ProgramRunner : IDisposable
             case OpCode.Sqrt: TensorPrimitives.Sqrt<T>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
             case OpCode.Sin: TensorPrimitives.Sin<T>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
             case OpCode.Cos: TensorPrimitives.Cos<T>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
-            case OpCode.Tanh: TensorPrimitives.Tanh<T>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
+            case OpCode.Tanh: Elementwise.Unary<T, TanhOperator<T>>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
             case OpCode.NormCdf: Elementwise.Unary<T, NormCdfOperator<T>>(Reg<T>(ins.A, len), Reg<T>(i, len)); return;
             default: ExecNumber<T>(ins, i, len); return;
         }
@@ -363,30 +446,26 @@ internal sealed class ProgramRunner : IDisposable
     }
 
     /// <summary>Removes unit axes and merges neighbours that every input walks contiguously (or broadcasts
-    /// across), except across <paramref name="keepAxis"/>. Returns the merged extents and per-input strides.</summary>
-    private static (long[] Dims, long[][] Strides, int KeepAxis) Coalesce(Shape domain, NDArray[] inputs, int keepAxis)
+    /// across), except across <paramref name="keepAxis"/>. With a <paramref name="reference"/> input, first orders the
+    /// axes by that input's stride, largest outermost. Returns the merged extents and per-input strides.</summary>
+    private static (long[] Dims, long[][] Strides, int KeepAxis, int[] Periods) Coalesce(Shape domain, long[][] inputStrides, int keepAxis, int reference)
     {
         int r = domain.Rank;
-        var dims = new List<long>(domain.ToArray());
-        var strides = new List<long>[inputs.Length];
-        for (int k = 0; k < inputs.Length; k++)
+        var order = Enumerable.Range(0, r).ToList();
+        if (reference >= 0 && keepAxis < 0)
         {
-            Shape s = inputs[k].Shape;
-            long[] rs = s.Strides();
-            strides[k] = new List<long>(r);
-            for (int a = 0; a < r; a++)
-            {
-                int j = a - (r - s.Rank);
-                strides[k].Add(j < 0 || s.Dims[j] == 1 ? 0 : rs[j]);
-            }
+            long[] rs = inputStrides[reference];
+            order = order.OrderByDescending(a => Math.Abs(rs[a])).ThenBy(a => a).ToList();
         }
 
-        var keep = new List<bool>(r);
-        for (int a = 0; a < r; a++)
+        var dims = order.Select(a => domain.Dims[a]).ToList();
+        var strides = new List<long>[inputStrides.Length];
+        for (int k = 0; k < inputStrides.Length; k++)
         {
-            keep.Add(a == keepAxis);
+            strides[k] = order.Select(a => inputStrides[k][a]).ToList();
         }
 
+        var keep = order.Select(a => a == keepAxis).ToList();
         // Drop unit axes (not the kept one).
         for (int a = dims.Count - 1; a >= 0; a--)
         {
@@ -437,12 +516,40 @@ internal sealed class ProgramRunner : IDisposable
             }
         }
 
-        var result = new long[inputs.Length][];
-        for (int k = 0; k < inputs.Length; k++)
+        // A short last axis that some inputs only broadcast across the axis before it ((n, 8) * (8,)): merge anyway and
+        // let those inputs repeat their row, so blocks stay long instead of 8 elements.
+        var periods = new int[inputStrides.Length];
+        int b = dims.Count - 1, a2 = b - 1;
+        if (a2 >= 0 && !keep[a2] && !keep[b] && dims[b] <= MaxPeriod)
+        {
+            bool ok = true, any = false;
+            foreach (List<long> st in strides)
+            {
+                bool periodic = st[a2] == 0 && st[b] == 1;
+                ok &= periodic || st[a2] == st[b] * dims[b];
+                any |= periodic;
+            }
+
+            if (ok && any)
+            {
+                for (int k = 0; k < strides.Length; k++)
+                {
+                    periods[k] = strides[k][a2] == 0 && strides[k][b] == 1 ? (int)dims[b] : 0;
+                    strides[k].RemoveAt(a2);
+                }
+
+                dims[b] *= dims[a2];
+                dims.RemoveAt(a2);
+                keep.RemoveAt(a2);
+            }
+        }
+
+        var result = new long[inputStrides.Length][];
+        for (int k = 0; k < inputStrides.Length; k++)
         {
             result[k] = [.. strides[k]];
         }
 
-        return ([.. dims], result, keep.IndexOf(true));
+        return ([.. dims], result, keep.IndexOf(true), periods);
     }
 }

@@ -11,11 +11,13 @@ namespace Spartan.Runtime;
 /// </summary>
 internal static class ReduceKernels
 {
-    public static NDArray[] Partial(ReducePartialKernel k, NDArray[] inputs, TileExtent domain)
+    public static NDArray[] Partial(ReducePartialKernel k, NDArray[] inputs, TileExtent domain, (long Base, long[] Strides)[] layouts)
     {
         FusedProgram program = k.Program ?? new FusedProgram([new Instr(OpCode.Load, inputs[0].DType, inputs[0].DType, 0)]);
         int axis = k.Axis ?? -1;
-        using var runner = new ProgramRunner(program, inputs, domain.Shape, axis);
+        // A sum, product, max or min over all axes may walk the tile in any fixed order: the smallest stride goes innermost.
+        bool reorder = k.Axis is null && k.Reduction is not (Reduction.ArgMax or Reduction.ArgMin);
+        using var runner = new ProgramRunner(program, inputs, layouts, domain.Shape, axis, reorder);
         return runner.ResultType switch
         {
             DType.Float64 => Partial<double>(k, runner, domain),

@@ -7,17 +7,14 @@ internal static class SourceKernels
 {
     public static NDArray Fill(FillKernel k, TileExtent extent, DType dtype)
     {
-        NDArray a = k.Value == 0 ? NDArray.Empty(extent.Shape, dtype) : NDArray.Uninitialized(extent.Shape, dtype);
-        if (k.Value != 0)
+        NDArray a = NDArray.Rent(extent.Shape, dtype);
+        switch (dtype)
         {
-            switch (dtype)
-            {
-                case DType.Bool: a.AsSpan<bool>().Fill(true); break;
-                case DType.Int32: a.AsSpan<int>().Fill((int)k.Value); break;
-                case DType.Int64: a.AsSpan<long>().Fill((long)k.Value); break;
-                case DType.Float32: a.AsSpan<float>().Fill((float)k.Value); break;
-                default: a.AsSpan<double>().Fill(k.Value); break;
-            }
+            case DType.Bool: a.AsSpan<bool>().Fill(k.Value != 0); break;
+            case DType.Int32: a.AsSpan<int>().Fill((int)k.Value); break;
+            case DType.Int64: a.AsSpan<long>().Fill((long)k.Value); break;
+            case DType.Float32: a.AsSpan<float>().Fill((float)k.Value); break;
+            default: a.AsSpan<double>().Fill(k.Value); break;
         }
 
         return a;
@@ -25,7 +22,7 @@ internal static class SourceKernels
 
     public static NDArray Arange(ArangeKernel k, TileExtent extent, DType dtype)
     {
-        NDArray a = NDArray.Uninitialized(extent.Shape, dtype);
+        NDArray a = NDArray.Rent(extent.Shape, dtype);
         long first = extent.UlSpan[0];
         int n = (int)extent.Size;
         switch (dtype)
@@ -106,7 +103,7 @@ internal static class SourceKernels
 
     public static NDArray Random(RandomKernel k, TileExtent extent, DType dtype)
     {
-        NDArray a = NDArray.Uninitialized(extent.Shape, dtype);
+        NDArray a = NDArray.Rent(extent.Shape, dtype);
         Shape arr = extent.ArrayShape;
         int rank = arr.Rank;
         if (extent.Size == 0)

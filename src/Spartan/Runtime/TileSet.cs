@@ -8,6 +8,7 @@ internal sealed class TileSet
 {
     private readonly Master _master;
     private int _released;
+    private TileInput?[]? _whole;
 
     public TileSet(Master master, long arrayId, TileGrid grid, DType dtype, TileId[] tiles)
     {
@@ -53,6 +54,14 @@ internal sealed class TileSet
     public TileInput Input(TileExtent region)
     {
         List<int> overlapping = Grid.Overlapping(region);
+        if (overlapping.Count == 1 && Grid.Extent(overlapping[0]).Equals(region))
+        {
+            // A whole tile (same-grid elementwise work): described once and reused by every plan that reads it.
+            int t = overlapping[0];
+            TileInput?[] cache = _whole ??= new TileInput?[Grid.Count];
+            return cache[t] ??= new TileInput(region, DType, [new TilePiece(Tiles[t], region, region)]);
+        }
+
         var pieces = new TilePiece[overlapping.Count];
         for (int i = 0; i < pieces.Length; i++)
         {

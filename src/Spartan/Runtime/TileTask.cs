@@ -15,7 +15,9 @@ public sealed record TileTask(KernelSpec Kernel, TileInput[] Inputs, TileExtent 
 /// <param name="Region">The region of the input array, in its global coordinates.</param>
 /// <param name="DType">The input's dtype.</param>
 /// <param name="Pieces">The stored tiles that overlap the region, with the part of each that is needed.</param>
-public sealed record TileInput(TileExtent Region, DType DType, TilePiece[] Pieces);
+/// <param name="Lazy">When true the region is not assembled up front: the kernel reads the sub-regions it finds it
+/// needs (a gather by data-dependent indices) through the worker's region reader.</param>
+public sealed record TileInput(TileExtent Region, DType DType, TilePiece[] Pieces, bool Lazy = false);
 
 /// <summary>The part of one stored tile that a task reads.</summary>
 /// <param name="Tile">The stored tile (its worker holds it).</param>

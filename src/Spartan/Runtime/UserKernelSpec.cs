@@ -11,6 +11,11 @@ public enum UserKernelKind
     MapWithLocation,
     /// <summary><c>Func&lt;NDArray, TileExtent, NDArray&gt;</c> returning a tile's partial reduction.</summary>
     LocalReduce,
+    /// <summary><c>Func&lt;NDArray, TileExtent, IEnumerable&lt;(TileExtent, NDArray)&gt;&gt;</c>: a tile and where it lies, to
+    /// the pieces it sends to regions of the result (Sp.Shuffle).</summary>
+    Shuffle,
+    /// <summary><c>Func&lt;NDArray, NDArray, NDArray&gt;</c>: a range of a and a range of b to the output tile (Sp.Outer).</summary>
+    Outer,
 }
 
 /// <summary>A user kernel as data: the method (module version id + metadata token) and its captured values.

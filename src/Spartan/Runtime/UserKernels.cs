@@ -9,6 +9,18 @@ internal static class UserKernels
 {
     private static readonly ConditionalWeakTable<UserKernelSpec, Delegate> s_bound = new();
     private static readonly ConcurrentDictionary<Guid, Module> s_modules = new();
+    private static volatile Func<Guid, Module?>[] s_resolvers = [];
+
+    /// <summary>Adds a source of modules beyond the assemblies loaded in this process: a cluster worker resolves
+    /// the modules the driver shipped to it (loaded in a collectible AssemblyLoadContext) through this.</summary>
+    public static void AddModuleResolver(Func<Guid, Module?> resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        lock (s_modules)
+        {
+            s_resolvers = [.. s_resolvers, resolver];
+        }
+    }
 
     public static NDArray Run(UserKernelSpec spec, NDArray[] inputs, TileTask task)
     {
@@ -25,6 +37,7 @@ internal static class UserKernels
         {
             UserKernelKind.Map => ((Func<NDArray, NDArray>)d)(args[0]),
             UserKernelKind.MapMany => ((Func<NDArray[], NDArray>)d)(args),
+            UserKernelKind.Outer => ((Func<NDArray, NDArray, NDArray>)d)(args[0], args[1]),
             _ => ((Func<NDArray, TileExtent, NDArray>)d)(args[0], task.Domain),
         };
 
@@ -44,6 +57,14 @@ internal static class UserKernels
         }
 
         return want == stored ? result : new NDArray(result.Buffer, stored, result.DType);
+    }
+
+    /// <summary>Runs a shuffle kernel on (a copy of) a tile and returns the pieces it emits, unchecked.</summary>
+    public static List<(TileExtent Region, NDArray Data)> Emit(UserKernelSpec spec, NDArray tile, TileExtent extent)
+    {
+        var d = (Func<NDArray, TileExtent, IEnumerable<(TileExtent Region, NDArray Data)>>)s_bound.GetValue(spec, Bind);
+        IEnumerable<(TileExtent Region, NDArray Data)>? pieces = d(Clone(tile), extent);
+        return pieces is null ? throw new KernelResultException($"kernel {spec.Name} returned null for the tile at {extent}") : pieces.ToList();
     }
 
     public static NDArray Combine(UserCombineKernel k, NDArray[] partials) => Pairwise(k.Op, partials, 0, partials.Length);
@@ -74,6 +95,8 @@ internal static class UserKernels
         {
             UserKernelKind.Map => typeof(Func<NDArray, NDArray>),
             UserKernelKind.MapMany => typeof(Func<NDArray[], NDArray>),
+            UserKernelKind.Outer => typeof(Func<NDArray, NDArray, NDArray>),
+            UserKernelKind.Shuffle => typeof(Func<NDArray, TileExtent, IEnumerable<(TileExtent Region, NDArray Data)>>),
             _ => typeof(Func<NDArray, TileExtent, NDArray>),
         };
 
@@ -113,6 +136,14 @@ internal static class UserKernels
         if (s_modules.TryGetValue(mvid, out Module? m))
         {
             return m;
+        }
+
+        foreach (Func<Guid, Module?> resolve in s_resolvers)
+        {
+            if (resolve(mvid) is { } shipped)
+            {
+                return s_modules.GetOrAdd(mvid, shipped);
+            }
         }
 
         foreach (Assembly asm in AppDomain.CurrentDomain.GetAssemblies())

@@ -11,19 +11,23 @@ namespace Spartan.Expressions;
 internal sealed class ReduceNode : Node
 {
     public ReduceNode(Reduction reduction, int? axis, bool keepDims, Node child, CallSite site)
-        : this(reduction, axis, keepDims, null, [child], child.Shape, site)
+        : this(reduction, axis, keepDims, null, [child], [null], child.Shape, site)
     {
     }
 
-    public ReduceNode(Reduction reduction, int? axis, bool keepDims, FusedProgram? program, Node[] leaves, Shape domain, CallSite site)
+    public ReduceNode(Reduction reduction, int? axis, bool keepDims, FusedProgram? program, Node[] leaves, ViewMap?[] maps, Shape domain, CallSite site)
         : base(OutputShape(domain, axis, keepDims), OutputType(reduction, program?.ResultType ?? leaves[0].DType), leaves, ContextOf(leaves), site)
     {
         Reduction = reduction;
         Axis = axis;
         KeepDims = keepDims;
         Program = program;
+        Maps = maps;
         Domain = domain;
     }
+
+    /// <summary>How each leaf is read from the domain index (null: NumPy broadcasting).</summary>
+    public ViewMap?[] Maps { get; }
 
     public Reduction Reduction { get; }
 
@@ -39,7 +43,7 @@ internal sealed class ReduceNode : Node
     public DType ValueType => Program?.ResultType ?? Children[0].DType;
 
     public override string Label =>
-        $"{Reduction.ToString().ToLowerInvariant()}(axis={(Axis is int a ? a : "None")}{(KeepDims ? ", keepdims" : "")}){(Program is null ? "" : $"[{Program}]")}";
+        $"{Reduction.ToString().ToLowerInvariant()}(axis={(Axis is int a ? a : "None")}{(KeepDims ? ", keepdims" : "")}){(Program is null ? "" : $"[{Program}]")}{MapLowering.Describe(Maps)}";
 
     public static Shape OutputShape(Shape domain, int? axis, bool keepDims)
     {
@@ -54,11 +58,11 @@ internal sealed class ReduceNode : Node
     private static DType OutputType(Reduction r, DType value) => r is Reduction.ArgMax or Reduction.ArgMin ? DType.Int64 : value;
 
     public override Node WithChildren(Node[] children) =>
-        children.AsSpan().SequenceEqual(Children) ? this : new ReduceNode(Reduction, Axis, KeepDims, Program, children, Domain, Site);
+        children.AsSpan().SequenceEqual(Children) ? this : new ReduceNode(Reduction, Axis, KeepDims, Program, children, Maps, Domain, Site);
 
     public override Lowered Lower(Lowering lowering, TileSet[] inputs)
     {
-        TileGrid domainGrid = MapLowering.GridFor(Domain, inputs, lowering);
+        TileGrid domainGrid = MapLowering.GridFor(Domain, inputs, Children, Maps, lowering);
         int rank = Domain.Rank;
         bool arg = Reduction is Reduction.ArgMax or Reduction.ArgMin;
 
@@ -87,29 +91,25 @@ internal sealed class ReduceNode : Node
         // reduced axes that maps to output tile g; it lives where that domain tile lives.
         var partialShape = new Shape([along, .. Shape.ToArray()]);
         var partialGrid = new TileGrid(partialShape, [Enumerable.Range(0, along + 1).Select(i => (long)i).ToArray(), .. outBounds]);
-        TileSet? main = inputs.FirstOrDefault(i => i.Grid.Equals(domainGrid));
         var owners = new int[partialGrid.Count];
         var domainOf = new int[partialGrid.Count];
+        var stageInputs = new TileInput[partialGrid.Count][];
         for (int t = 0; t < domainGrid.Count; t++)
         {
             int p = PartialIndex(domainGrid, outGrid, t);
-            owners[p] = main?.Tiles[t].Worker ?? lowering.Master.TileIdFor(0, t).Worker;
+            stageInputs[p] = MapLowering.InputsFor(domainGrid.Extent(t), Children, Maps, inputs);
+            owners[p] = Placement.Owner(stageInputs[p], t, lowering.Workers);
             domainOf[p] = t;
         }
 
         TileSet values = lowering.NewTileSet(partialGrid, ValueType, owners);
         TileSet? indices = arg ? lowering.NewTileSet(partialGrid, DType.Int64, owners) : null;
-        var kernel = new ReducePartialKernel(Program, Reduction, Axis);
+        var kernel = new ReducePartialKernel(Program, Reduction, Axis, Maps.All(m => m is null) ? null : Maps);
         var stage1 = new TileTask[partialGrid.Count];
         for (int p = 0; p < stage1.Length; p++)
         {
             TileExtent d = domainGrid.Extent(domainOf[p]);
-            var ins = new TileInput[inputs.Length];
-            for (int k = 0; k < ins.Length; k++)
-            {
-                ins[k] = inputs[k].Input(Broadcasting.Region(d, Children[k].Shape));
-            }
-
+            TileInput[] ins = stageInputs[p];
             TileExtent pe = partialGrid.Extent(p);
             stage1[p] = arg
                 ? new TileTask(kernel, ins, d, [pe, pe], [ValueType, DType.Int64], [values.Tiles[p], indices!.Tiles[p]])

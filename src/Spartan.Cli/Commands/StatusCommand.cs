@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Spartan.Cli.Commands;
+
+/// <summary>`spartan status --cluster HOST:PORT`: the workers of a cluster (exit 0 when it answers).</summary>
+internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--cluster <ADDRESS>")]
+        [Description("The cluster: the HOST:PORT that `spartan cluster start` printed (also SPARTAN_CLUSTER).")]
+        public string? Cluster { get; init; }
+
+        [CommandOption("--secret <SECRET>")]
+        [Description("The cluster's shared secret (also SPARTAN_SECRET or the ini file).")]
+        public string? Secret { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        SpartanOptions options = SpartanConfiguration.Load(context.Remaining.Raw);
+        options.Cluster = settings.Cluster ?? options.Cluster ?? throw new ArgumentException("--cluster HOST:PORT is required");
+        options.Secret = settings.Secret ?? options.Secret;
+        IReadOnlyList<ClusterWorkerInfo> workers = await SpartanCluster.StatusAsync(options, cancellationToken);
+        var table = new Table().AddColumns("id", "host", "address", "alive", "last heartbeat", "tiles", "bytes", "CPU", "memory");
+        foreach (ClusterWorkerInfo w in workers)
+        {
+            table.AddRow(
+                w.Id.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(w.Host),
+                Markup.Escape(w.Address),
+                w.Alive ? "[green]yes[/]" : "[red]no[/]",
+                w.LastHeartbeat.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+                w.Tiles.ToString(CultureInfo.InvariantCulture),
+                Bytes(w.Bytes),
+                $"{w.CpuPercent:F0}%",
+                Bytes(w.MemoryBytes));
+        }
+
+        AnsiConsole.MarkupLine($"cluster [bold]{Markup.Escape(options.Cluster)}[/]: {workers.Count} worker(s)");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static string Bytes(long b) => b switch
+    {
+        >= 1L << 30 => $"{b / (double)(1L << 30):F1} GiB",
+        >= 1L << 20 => $"{b / (double)(1L << 20):F1} MiB",
+        >= 1L << 10 => $"{b / 1024.0:F1} KiB",
+        _ => $"{b} B",
+    };
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Spartan.Cluster.Wire;
+
+namespace Spartan.Cluster.Client;
+
+/// <summary>A live worker silo as membership lists it.</summary>
+/// <param name="Key">Its silo address, which is the key of its worker grain.</param>
+/// <param name="Name">The silo name.</param>
+/// <param name="Host">Machine name.</param>
+/// <param name="Endpoint">ip:port.</param>
+/// <param name="LastHeartbeat">When the silo last wrote "I am alive" to membership.</param>
+internal sealed record WorkerSilo(string Key, string Name, string Host, string Endpoint, DateTimeOffset LastHeartbeat);
+
+/// <summary>An Orleans client connected to a Spartan cluster's gateway.</summary>
+internal sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host, string address)
+    {
+        _host = host;
+        Address = address;
+        Grains = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public string Address { get; }
+
+    public IClusterClient Grains { get; }
+
+    /// <summary>Connects to the cluster at "host:port" (its gateway is on port + 1). Fails within a few seconds with
+    /// one clear line when nothing listens there or the cluster refuses this client's secret.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(string address, string? secret, string logLevel, TimeSpan timeout, CancellationToken ct = default)
+    {
+        (string hostName, int port) = ClusterIdentity.Parse(address);
+        IPAddress ip = ClusterIdentity.Resolve(hostName);
+        var gateway = new IPEndPoint(ip, port + 1);
+        await ProbeAsync(address, gateway, timeout, ct).ConfigureAwait(false);
+
+        IHost host = new HostBuilder()
+            .ConfigureLogging(l => ConfigureLogging(l, logLevel, LogLevel.Error))
+            .UseOrleansClient(client =>
+            {
+                client.UseStaticClustering(gateway);
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = ClusterIdentity.ClusterId(secret);
+                    o.ServiceId = ClusterIdentity.ServiceId;
+                });
+                client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(30));
+            })
+            .Build();
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            await host.StartAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            host.Dispose();
+            string why = secret is null
+                ? "it requires a secret and this client has none (set SpartanOptions.Secret, SPARTAN_SECRET or --secret)"
+                : "its secret differs from this client's (SpartanOptions.Secret, SPARTAN_SECRET or --secret)";
+            throw new SpartanException($"the cluster at {address} refused this client: {why}. ({e.GetType().Name}: {FirstLine(e.Message)})", e);
+        }
+
+        return new ClusterConnection(host, address);
+    }
+
+    /// <summary>The worker silos that membership lists as active, in a stable order (endpoint).</summary>
+    public async Task<List<WorkerSilo>> WorkersAsync()
+    {
+        IManagementGrain mg = Grains.GetGrain<IManagementGrain>(0);
+        MembershipEntry[] hosts = await mg.GetDetailedHosts(onlyActive: true).ConfigureAwait(false);
+        return hosts
+            .Where(h => h.Status == SiloStatus.Active && (h.SiloName ?? "").StartsWith(ClusterIdentity.WorkerPrefix, StringComparison.Ordinal))
+            .Select(h => new WorkerSilo(h.SiloAddress.ToParsableString(), h.SiloName!, h.HostName ?? "?", h.SiloAddress.Endpoint.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc))))
+            .OrderBy(w => w.Endpoint, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _host.StopAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException or ObjectDisposedException)
+        {
+            // The cluster may already be gone; nothing is left to release remotely.
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+
+    internal static void ConfigureLogging(ILoggingBuilder l, string logLevel, LogLevel floor)
+    {
+        l.ClearProviders();
+        LogLevel level = Enum.TryParse(logLevel, ignoreCase: true, out LogLevel parsed) ? parsed : LogLevel.Warning;
+        l.SetMinimumLevel(level > floor ? level : floor);
+        // A failed start is reported once, as our own one-line error, not again as the host's log with a stack trace.
+        l.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // Logs go to stderr: stdout carries the readiness lines that scripts and tests wait for.
+        l.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        l.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static async Task ProbeAsync(string address, IPEndPoint gateway, TimeSpan timeout, CancellationToken ct)
+    {
+        using var socket = new Socket(gateway.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(Math.Min(5, timeout.TotalSeconds)));
+        try
+        {
+            await socket.ConnectAsync(gateway, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            ct.ThrowIfCancellationRequested();
+            string why = e is SocketException se ? se.SocketErrorCode.ToString() : "no answer within 5 s";
+            throw new SpartanException($"no Spartan cluster answers at {address}: its gateway {gateway} is not reachable ({why})");
+        }
+    }
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? s : s[..nl];
+    }
+}

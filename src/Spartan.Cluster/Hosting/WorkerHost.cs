@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Spartan.Cluster.Client;
+using Spartan.Cluster.Placement;
+using Spartan.Cluster.Wire;
+using Spartan.Cluster.Worker;
+
+namespace Spartan.Cluster;
+
+/// <summary>What a worker (or the primary membership host) process runs with.</summary>
+public sealed class WorkerHostOptions
+{
+    /// <summary>"host:port" of the cluster's primary silo to join; ignored with <see cref="Primary"/>.</summary>
+    public string? Join { get; set; }
+
+    /// <summary>Run the primary silo that holds the development membership table (no worker grain is used on it).
+    /// Real deployments use a membership database instead (docs/cluster.md).</summary>
+    public bool Primary { get; set; }
+
+    /// <summary>The silo port; the gateway (client) port is the next one. Null picks a free pair.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The address other processes reach this one at; null: 127.0.0.1 when joining a loopback address,
+    /// else the local address that routes to the primary.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>The cluster's shared secret (SpartanOptions.Secret).</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Log level of the process (logs go to stderr).</summary>
+    public string LogLevel { get; set; } = "Warning";
+}
+
+/// <summary>Runs a worker process: an Orleans silo hosting the worker grain of this silo.</summary>
+public static class WorkerHost
+{
+    /// <summary>Starts the silo, calls <paramref name="ready"/> with a one-line description once it has joined the
+    /// cluster, and runs until <paramref name="stop"/> is cancelled, then leaves the cluster cleanly.</summary>
+    /// <exception cref="SpartanException">The port is taken, or the cluster cannot be joined (nothing there, or a
+    /// different secret).</exception>
+    public static async Task RunAsync(WorkerHostOptions options, Action<string> ready, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ready);
+        IPEndPoint primary;
+        IPAddress advertised;
+        if (options.Primary)
+        {
+            advertised = ClusterIdentity.Resolve(options.AdvertisedHost ?? "127.0.0.1");
+            int port = options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
+            primary = new IPEndPoint(advertised, port);
+        }
+        else
+        {
+            string join = options.Join ?? throw new ArgumentException("a worker needs --join HOST:PORT (the address `spartan cluster start` printed)", nameof(options));
+            (string joinHost, int joinPort) = ClusterIdentity.Parse(join);
+            primary = new IPEndPoint(ClusterIdentity.Resolve(joinHost), joinPort);
+            advertised = options.AdvertisedHost is { } a ? ClusterIdentity.Resolve(a) : LocalAddressTowards(primary.Address);
+        }
+
+        int siloPort = options.Primary ? primary.Port : options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
+        bool loopback = IPAddress.IsLoopback(advertised);
+        IPAddress bind = loopback ? advertised : IPAddress.Any;
+        foreach (int p in new[] { siloPort, siloPort + 1 })
+        {
+            if (!ClusterIdentity.IsFree(bind, p))
+            {
+                throw new SpartanException($"port {p} on {bind} is already in use (another worker on this port?); choose another with --port");
+            }
+        }
+
+        string name = (options.Primary ? ClusterIdentity.PrimaryPrefix : ClusterIdentity.WorkerPrefix) + siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        IHost host = new HostBuilder()
+            .ConfigureLogging(l => ClusterConnection.ConfigureLogging(l, options.LogLevel, LogLevel.Warning))
+            .UseOrleans(silo =>
+            {
+                silo.UseDevelopmentClustering(primary);
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = ClusterIdentity.ClusterId(options.Secret);
+                    o.ServiceId = ClusterIdentity.ServiceId;
+                });
+                silo.Configure<SiloOptions>(o => o.SiloName = name);
+                silo.ConfigureEndpoints(advertised, siloPort, siloPort + 1, listenOnAnyHostAddress: !loopback);
+                silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
+                silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+                silo.Services.AddSingleton<WorkerRuntime>();
+            })
+            .Build();
+
+        try
+        {
+            using var startup = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            startup.CancelAfter(TimeSpan.FromSeconds(60));
+            await host.StartAsync(startup.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !stop.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new SpartanException(
+                options.Primary
+                    ? $"the primary silo could not start on {primary}: {e.Message}"
+                    : $"could not join the cluster at {primary}: nothing answers there, or it has a different secret ({e.GetType().Name}: {e.Message})", e);
+        }
+
+        try
+        {
+            string address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+            if (!options.Primary)
+            {
+                // Create the runtime now, so that the first driver call finds it ready.
+                _ = host.Services.GetRequiredService<WorkerRuntime>();
+            }
+
+            ready(options.Primary
+                ? $"primary ready: {primary.Address}:{primary.Port} (silo {address}, pid {Environment.ProcessId})"
+                : $"worker ready: {address} (pid {Environment.ProcessId})");
+            await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await host.StopAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Leaving the cluster took too long; membership declares this silo dead instead.
+            }
+
+            host.Dispose();
+        }
+    }
+
+    /// <summary>The local address of the interface that routes to <paramref name="remote"/>.</summary>
+    private static IPAddress LocalAddressTowards(IPAddress remote)
+    {
+        if (IPAddress.IsLoopback(remote))
+        {
+            return remote;
+        }
+
+        using var s = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        s.Connect(remote, 9);
+        return ((IPEndPoint)s.LocalEndPoint!).Address;
+    }
+}

@@ -1,0 +1,112 @@
+using Spartan.Cluster.Client;
+using Spartan.Cluster.Contracts;
+using Spartan.Cluster.Wire;
+
+namespace Spartan;
+
+/// <summary>Cluster mode: connects the driver (this program) to worker processes that run as Orleans silos, on
+/// one or many machines (docs/cluster.md). The returned context is used exactly like an embedded one.</summary>
+public static class SpartanCluster
+{
+    /// <summary>Connects to the cluster at <see cref="SpartanOptions.Cluster"/> ("host:port", as
+    /// <c>spartan cluster start</c> prints it) with <see cref="SpartanOptions.Secret"/>, and makes a context over its
+    /// workers current on this async flow. <see cref="SpartanOptions.Workers"/> limits how many workers are used, and
+    /// <see cref="SpartanOptions.AssignMode"/> <see cref="AssignMode.ByNode"/> uses one worker per machine. Disposing the
+    /// context frees this driver's tiles on every worker and disconnects.</summary>
+    /// <exception cref="SpartanException">Nothing answers at the address, the cluster refuses the secret, or it has too
+    /// few workers.</exception>
+    public static SpartanContext Connect(SpartanOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string address = options.Cluster
+            ?? throw new ArgumentException("SpartanOptions.Cluster is not set: give the \"host:port\" that `spartan cluster start` printed", nameof(options));
+        (ClusterConnection connection, RemoteWorker[] workers) = Task.Run(() => ConnectAsync(address, options)).GetAwaiter().GetResult();
+        return SpartanContext.Start(workers, options, () => Task.Run(async () =>
+        {
+            await Task.WhenAll(workers.Select(w => w.DetachAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Lists the workers of the cluster at <see cref="SpartanOptions.Cluster"/> with their process figures,
+    /// without attaching to them (what <c>spartan status</c> prints).</summary>
+    /// <exception cref="SpartanException">Nothing answers at the address, or the cluster refuses the secret.</exception>
+    public static async Task<IReadOnlyList<ClusterWorkerInfo>> StatusAsync(SpartanOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string address = options.Cluster ?? throw new ArgumentException("SpartanOptions.Cluster is not set", nameof(options));
+        await using ClusterConnection connection = await ClusterConnection.ConnectAsync(address, options.Secret, options.LogLevel, ConnectTimeout(options), ct).ConfigureAwait(false);
+        List<WorkerSilo> silos = await connection.WorkersAsync().ConfigureAwait(false);
+        var result = new ClusterWorkerInfo[silos.Count];
+        await Task.WhenAll(silos.Select(async (s, i) =>
+        {
+            var remote = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(s.Key), s.Key, Guid.Empty, i, 0, s.Host, shipper: null);
+            WorkerReport? r = await Task.Run(remote.TryReport, ct).ConfigureAwait(false);
+            result[i] = new ClusterWorkerInfo(i, r?.Host ?? s.Host, s.Endpoint, r is not null, s.LastHeartbeat,
+                r?.Tiles ?? 0, r?.Bytes ?? 0, r?.TasksRun ?? 0, r?.CpuPercent ?? 0, r?.MemoryBytes ?? 0, r?.Sessions ?? 0);
+        })).ConfigureAwait(false);
+        return result;
+    }
+
+    private static TimeSpan ConnectTimeout(SpartanOptions options) => TimeSpan.FromSeconds(Math.Clamp(options.FailureTimeoutSeconds, 5, 60));
+
+    private static async Task<(ClusterConnection, RemoteWorker[])> ConnectAsync(string address, SpartanOptions options)
+    {
+        ClusterConnection connection = await ClusterConnection.ConnectAsync(address, options.Secret, options.LogLevel, ConnectTimeout(options)).ConfigureAwait(false);
+        try
+        {
+            List<WorkerSilo> silos = await connection.WorkersAsync().ConfigureAwait(false);
+            if (options.AssignMode == AssignMode.ByNode)
+            {
+                silos = silos.GroupBy(s => s.Host, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+            }
+
+            if (silos.Count == 0)
+            {
+                throw new SpartanException($"the cluster at {address} has no workers; start some with `spartan worker --join {address}`");
+            }
+
+            if (options.Workers is int want)
+            {
+                if (want <= 0 || want > silos.Count)
+                {
+                    throw new SpartanException($"{want} workers were asked for, but the cluster at {address} has {silos.Count}{(options.AssignMode == AssignMode.ByNode ? " machines" : "")}");
+                }
+
+                silos = silos.Take(want).ToList();
+            }
+
+            var session = Guid.NewGuid();
+            string[] keys = silos.Select(s => s.Key).ToArray();
+            var shipper = new ModuleShipper();
+            int[] incarnations = await Task.WhenAll(silos.Select((s, i) =>
+                connection.Grains.GetGrain<IWorkerGrain>(s.Key).Attach(session, i, keys, WireCodec.Version))).ConfigureAwait(false);
+            var workers = new RemoteWorker[silos.Count];
+            for (int i = 0; i < workers.Length; i++)
+            {
+                workers[i] = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper);
+            }
+
+            return (connection, workers);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
+
+/// <summary>One worker of a cluster, as <see cref="SpartanCluster.StatusAsync"/> reports it.</summary>
+/// <param name="Id">Its index in the listing.</param>
+/// <param name="Host">The machine it runs on.</param>
+/// <param name="Address">Its silo endpoint (ip:port).</param>
+/// <param name="Alive">Whether it answered the status request.</param>
+/// <param name="LastHeartbeat">When it last wrote its heartbeat to cluster membership.</param>
+/// <param name="Tiles">Tiles held, over every driver session.</param>
+/// <param name="Bytes">Bytes of tile data held.</param>
+/// <param name="TasksRun">Tasks run since the worker started.</param>
+/// <param name="CpuPercent">CPU use since its previous report, in percent of one core.</param>
+/// <param name="MemoryBytes">The worker process's working set.</param>
+/// <param name="Sessions">Driver sessions attached to it.</param>
+public sealed record ClusterWorkerInfo(int Id, string Host, string Address, bool Alive, DateTimeOffset LastHeartbeat, int Tiles, long Bytes, long TasksRun, double CpuPercent, long MemoryBytes, int Sessions);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Spartan.Runtime;
+
+namespace Spartan.Cluster.Tests;
+
+/// <summary>The embedded end-to-end checks, run again on a real 3-process cluster: every result must be identical
+/// (same tiling, same order of float operations) to the embedded engine's with 3 workers.</summary>
+public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan s_cli = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void ElementwiseMatchesEmbedded() => Same(() =>
+    {
+        Expr x = Sp.Rand((300, 41), seed: 3);
+        Expr y = Sp.Randn((300, 41), seed: 4);
+        return
+        [
+            (Sp.Square((x * 2) - y) + (Sp.Sqrt(x) / (Sp.Abs(y) + 1))).Glom(),
+            (x > 0.5).Glom(),
+            ((Sp.Arange(1000) % 7) * 3).Glom(),
+            Sp.Where(x > y, x, y).Glom(),
+        ];
+    });
+
+    [Fact]
+    public void ReductionsMatchEmbedded() => Same(() =>
+    {
+        Expr x = Sp.Randn((500, 23), seed: 11);
+        return
+        [
+            x.Sum().Glom(),
+            x.Sum(axis: 0).Glom(),
+            x.Mean(axis: 1).Glom(),
+            x.Max().Glom(),
+            x.ArgMax().Glom(),
+            x.Min(axis: 0).Glom(),
+            x.Std().Glom(),
+            Sp.CountNonzero(x > 0.7).Glom(),
+        ];
+    });
+
+    [Fact]
+    public void UserKernelsWithCapturesAreShippedAndMatchEmbedded() => Same(() =>
+    {
+        Expr x = Sp.Rand((400, 9), seed: 5);
+        return
+        [
+            Kernels.ScaleAndShift(x, 2.5, [1, 2, 3], "abc", new Shape(4, 5)).Glom(),
+            Kernels.AddRowIndex(x, 10).Glom(),
+            Kernels.CountAbove(x, 0.25).Glom(),
+            Kernels.ScaleAndShift(x, -1, [7], "", Shape.Scalar).Sum(axis: 1).Glom(),
+        ];
+    });
+
+    [Fact]
+    public void ViewsMatchEmbedded() => Same(() =>
+    {
+        Expr x = Sp.Rand((300, 41), seed: 8);
+        return
+        [
+            x[10..250, ..].T.Glom(),
+            x[Sp.Slice(1, 290, 3), 5..].Sum(axis: 1).Glom(),
+            (x + Sp.Arange(41)).Glom(),
+            x.Reshape((123, 100)).Sum(axis: 0).Glom(),
+            x[7].Glom(),
+        ];
+    });
+
+    [Fact]
+    public void DataFromTheDriverRoundTrips() => Same(() =>
+    {
+        double[] data = Enumerable.Range(0, 5000).Select(i => Math.Sin(i)).ToArray();
+        Expr a = Sp.FromArray(NDArray.From(data, new Shape(100, 50)));
+        return [a.Glom(), (a * 2).Sum(axis: 0).Glom()];
+    });
+
+    [Fact]
+    public void AWrongSecretIsRefused()
+    {
+        var watch = Stopwatch.StartNew();
+        SpartanException e = Assert.Throws<SpartanException>(() => SpartanCluster.Connect(cluster.Options(secret: "not-the-secret")));
+        Assert.Contains("secret", e.Message, StringComparison.Ordinal);
+        Assert.Contains(cluster.Address, e.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"refusing took {watch.Elapsed}");
+
+        SpartanException none = Assert.Throws<SpartanException>(() => SpartanCluster.Connect(new SpartanOptions { Cluster = cluster.Address }));
+        Assert.Contains("secret", none.Message, StringComparison.Ordinal);
+
+        // The cluster keeps working for clients that have the secret.
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Assert.Equal(45L, Sp.Arange(10).Sum().Glom().ToScalar<long>());
+    }
+
+    [Fact]
+    public void NothingListeningFailsWithinSeconds()
+    {
+        var watch = Stopwatch.StartNew();
+        SpartanException e = Assert.Throws<SpartanException>(() => SpartanCluster.Connect(new SpartanOptions { Cluster = "127.0.0.1:1" }));
+        Assert.Contains("no Spartan cluster answers at 127.0.0.1:1", e.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"failing took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task StatusCommandListsTheWorkers()
+    {
+        (int code, string output) = await ClusterFixture.RunCli(s_cli, new Dictionary<string, string> { ["SPARTAN_SECRET"] = cluster.Secret, ["COLUMNS"] = "200" }, "status", "--cluster", cluster.Address);
+        Assert.True(code == 0, $"spartan status exited {code}:\n{output}");
+        Assert.Contains($"{ClusterFixture.Workers} worker(s)", output, StringComparison.Ordinal);
+        Assert.Equal(ClusterFixture.Workers, output.Split('\n').Count(l => l.Contains("yes", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void StatusThroughTheContextReportsEveryWorker()
+    {
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Assert.Equal(ClusterFixture.Workers, ctx.NumWorkers);
+        using DistArray a = Sp.Rand((1000, 10), seed: 1).Evaluate();
+        ClusterStatus status = ctx.Status();
+        Assert.Equal(ClusterFixture.Workers, status.Workers.Count);
+        Assert.All(status.Workers, w => Assert.True(w.Alive, $"worker {w.Id} is not alive"));
+        Assert.Equal(a.Tiles.Count, status.Workers.Sum(w => w.Tiles));
+    }
+
+    /// <summary>Computes the same arrays embedded (3 in-process workers) and on the cluster, and asserts they are
+    /// identical: dtype, shape and every element.</summary>
+    private void Same(Func<NDArray[]> compute)
+    {
+        NDArray[] embedded;
+        using (SpartanContext.StartLocal(ClusterFixture.Workers))
+        {
+            embedded = compute();
+        }
+
+        NDArray[] remote;
+        using (SpartanContext ctx = SpartanCluster.Connect(cluster.Options()))
+        {
+            Assert.Equal(ClusterFixture.Workers, ctx.NumWorkers);
+            remote = compute();
+        }
+
+        Assert.Equal(embedded.Length, remote.Length);
+        for (int i = 0; i < embedded.Length; i++)
+        {
+            NDArray e = embedded[i], r = remote[i];
+            Assert.True(e.DType == r.DType && e.Shape == r.Shape, $"result {i}: embedded {e.DType}{e.Shape}, cluster {r.DType}{r.Shape}");
+            switch (e.DType)
+            {
+                case DType.Bool: Assert.Equal(e.ToArray<bool>(), r.ToArray<bool>()); break;
+                case DType.Int32: Assert.Equal(e.ToArray<int>(), r.ToArray<int>()); break;
+                case DType.Int64: Assert.Equal(e.ToArray<long>(), r.ToArray<long>()); break;
+                case DType.Float32: Assert.Equal(e.ToArray<float>(), r.ToArray<float>()); break;
+                default: Assert.Equal(e.ToArray<double>(), r.ToArray<double>()); break;
+            }
+        }
+    }
+}
