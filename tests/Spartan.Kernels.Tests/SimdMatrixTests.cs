@@ -96,6 +96,13 @@ public class SimdMatrixTests
             }
 
             psi.Environment[knob] = "0";
+            if (knob == "DOTNET_EnableAVX512F")
+            {
+                // .NET 10 folded the AVX-512 subsets into one knob and no longer reads EnableAVX512F; set both, and
+                // SwitchedOffInstructionSet_IsReallyOff in the child proves the effect.
+                psi.Environment["DOTNET_EnableAVX512"] = "0";
+            }
+
             psi.Environment[ExpectVariable] = expect;
             psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
             psi.Environment["DOTNET_NOLOGO"] = "1";
