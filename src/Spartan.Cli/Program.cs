@@ -15,6 +15,11 @@ app.Configure(config =>
         .WithDescription("Run the W1-W10 workloads (../shared/peers/README.md); with --peers, side by side with NumPy/numexpr/Dask/SciPy in the same run.")
         .WithExample("bench", "W1", "W7", "--peers", "--json")
         .WithExample("bench", "--quick");
+    config.AddCommand<AppsCommand>("apps")
+        .WithDescription("List the applications that `spartan run` knows.");
+    config.AddCommand<RunCommand>("run")
+        .WithDescription("Run an application (k-means, logistic/linear/ridge regression, CG) and print its convergence; --plot writes a PNG.")
+        .WithExample("run", "kmeans", "--size", "1000000", "--k", "8", "--plot", "kmeans.png");
     config.AddBranch("cluster", cluster =>
     {
         cluster.SetDescription("Run a multi-process cluster on this machine.");
@@ -32,7 +37,8 @@ app.Configure(config =>
 
 try
 {
-    return await app.RunAsync(args);
+    // `spartan run kmeans --k 8`: Spectre.Console.Cli needs long options of two or more letters, so --k is -k.
+    return await app.RunAsync(args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + a[4..] : a));
 }
 catch (Exception e) when (e is CommandParseException or CommandRuntimeException or ArgumentException or SpartanException or IOException or InvalidDataException)
 {

@@ -93,6 +93,16 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task AWorkerWithAWrongSecretCannotJoin()
+    {
+        (int code, string output) = await ClusterFixture.RunCli(TimeSpan.FromSeconds(90), new Dictionary<string, string> { ["SPARTAN_SECRET"] = "not-the-secret" }, "worker", "--join", cluster.Address);
+        Assert.True(code != 0, $"a worker with a wrong secret exited {code}:\n{output}");
+        Assert.Contains("could not join the cluster", output, StringComparison.Ordinal);
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Assert.Equal(ClusterFixture.Workers, ctx.NumWorkers);
+    }
+
+    [Fact]
     public void NothingListeningFailsWithinSeconds()
     {
         var watch = Stopwatch.StartNew();

@@ -95,7 +95,8 @@ public static class WorkerHost
         try
         {
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            startup.CancelAfter(TimeSpan.FromSeconds(60));
+            // Joining retries the membership table until this deadline: a cluster with another secret never lets it in.
+            startup.CancelAfter(TimeSpan.FromSeconds(30));
             await host.StartAsync(startup.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !stop.IsCancellationRequested)

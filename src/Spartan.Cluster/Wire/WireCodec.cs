@@ -19,6 +19,7 @@ internal static class WireCodec
         Fill = 1, Arange, Eye, Random, FusedMap, ReducePartial, ReduceCombine, Copy, Literal, Reshape, CountNonzero,
         Select, Take, Assign, ScanTotal, Scan, Ravel, CastCopy, SortLines, SortSample, SortPartition, SortBucket,
         ShuffleCount, ShufflePack, ShuffleCombine, Outer, User, UserCombine, NpyRead, NpyWrite, StoreWrite, StoreRead,
+        Stencil, MaxPool, Dot, RowDot, NearestSums,
     }
 
     private enum ValueTag : byte
@@ -37,6 +38,7 @@ internal static class WireCodec
         typeof(SortSampleKernel), typeof(SortPartitionKernel), typeof(SortBucketKernel), typeof(ShuffleCountKernel),
         typeof(ShufflePackKernel), typeof(ShuffleCombineKernel), typeof(OuterKernel), typeof(UserKernelSpec),
         typeof(UserCombineKernel), typeof(NpyReadKernel), typeof(NpyWriteKernel), typeof(StoreWriteKernel), typeof(StoreReadKernel),
+        typeof(StencilKernel), typeof(MaxPoolKernel), typeof(DotKernel), typeof(RowDotKernel), typeof(NearestSumsKernel),
     ];
 
     // ---- messages ------------------------------------------------------------------------------------------
@@ -640,6 +642,40 @@ internal static class WireCodec
 
                 w.Int(s.ChunkBytes);
                 break;
+            case StencilKernel s:
+                w.Byte((byte)KernelTag.Stencil);
+                w.Int((int)s.Pad);
+                w.Int(s.Stride);
+                w.Int(s.PadTop);
+                w.Int(s.PadLeft);
+                w.Int(s.RowSegments);
+                w.Int(s.ColSegments);
+                break;
+            case MaxPoolKernel p:
+                w.Byte((byte)KernelTag.MaxPool);
+                w.Int(p.PoolSize);
+                w.Int(p.Stride);
+                w.Int(p.RowSegments);
+                w.Int(p.ColSegments);
+                break;
+            case DotKernel d:
+                w.Byte((byte)KernelTag.Dot);
+                w.Bool(d.TransA);
+                w.Bool(d.TransB);
+                w.Bool(d.VectorA);
+                w.Bool(d.VectorB);
+                w.Longs(d.Segments);
+                w.Int(d.Threads);
+                break;
+            case RowDotKernel rd:
+                w.Byte((byte)KernelTag.RowDot);
+                Write(w, rd.Program);
+                w.Int(rd.ZInput);
+                WriteMaps(w, rd.Maps);
+                break;
+            case NearestSumsKernel:
+                w.Byte((byte)KernelTag.NearestSums);
+                break;
             default:
                 throw new NotSupportedException($"kernel {k.GetType().Name} has no cluster wire encoding (src/Spartan.Cluster/Wire/WireCodec.cs)");
         }
@@ -683,6 +719,11 @@ internal static class WireCodec
             KernelTag.NpyWrite => new NpyWriteKernel(r.String(), r.Long(), r.Longs(), 0),
             KernelTag.StoreWrite => new StoreWriteKernel(r.String(), r.Int(), 0),
             KernelTag.StoreRead => ReadStoreRead(r),
+            KernelTag.Stencil => new StencilKernel(r.Enum<PadMode>(), r.Int(), r.Int(), r.Int(), r.Int(), r.Int()),
+            KernelTag.MaxPool => new MaxPoolKernel(r.Int(), r.Int(), r.Int(), r.Int()),
+            KernelTag.Dot => new DotKernel(r.Bool(), r.Bool(), r.Bool(), r.Bool(), r.Longs(), r.Int()),
+            KernelTag.RowDot => new RowDotKernel(ReadProgram(r), r.Int(), ReadMaps(r) ?? throw new InvalidDataException("a row-block dot without maps in a cluster message")),
+            KernelTag.NearestSums => new NearestSumsKernel(),
             _ => throw new InvalidDataException($"unknown kernel tag {tag} in a cluster message"),
         };
     }

@@ -11,6 +11,7 @@ namespace Spartan.Kernels.Loops;
 public static class Elementwise
 {
     /// <summary>d[i] = op(x[i]). <paramref name="d"/> may alias <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> d)
         where T : unmanaged
         where TOp : IUnaryOperator<T>
@@ -44,6 +45,7 @@ public static class Elementwise
     }
 
     /// <summary>d[i] = op(x[i], y[i]). <paramref name="d"/> may alias either input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -79,6 +81,7 @@ public static class Elementwise
     }
 
     /// <summary>d[i] = op(x[i], y) with a scalar right operand, so constants need no filled buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryScalar<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> d)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -114,6 +117,7 @@ public static class Elementwise
     }
 
     /// <summary>d[i] = op(x, y[i]) with a scalar left operand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScalarBinary<T, TOp>(T x, ReadOnlySpan<T> y, Span<T> d)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -149,6 +153,7 @@ public static class Elementwise
     }
 
     /// <summary>d[i] = op(x[i], y[i]) as a 0/1 byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compare<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<byte> d)
         where T : unmanaged
         where TOp : ICompareOperator<T>
@@ -225,6 +230,7 @@ public static class Elementwise
         TOp.Invoke(Vector256.LoadUnsafe(ref x0, (nuint)(k * Vector256<T>.Count)), Vector256.LoadUnsafe(ref y0, (nuint)(k * Vector256<T>.Count)));
 
     /// <summary>d[i] = c[i] != 0 ? x[i] : y[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Where<T>(ReadOnlySpan<byte> c, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
         where T : unmanaged
     {
@@ -278,6 +284,7 @@ public static class Elementwise
 
     /// <summary>d[i] = (TTo)x[i], with NumPy's conversions: integers wrap, floats truncate toward zero,
     /// NaN and out-of-range floats to integers saturate (NumPy leaves them undefined), anything to bool is x != 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> d)
         where TFrom : unmanaged, INumberBase<TFrom>
         where TTo : unmanaged, INumberBase<TTo>
@@ -352,6 +359,7 @@ public static class Elementwise
     }
 
     /// <summary>d[i] = x[i] != 0 as a 0/1 byte (conversion to bool).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToBool<T>(ReadOnlySpan<T> x, Span<byte> d)
         where T : unmanaged, INumberBase<T>
     {

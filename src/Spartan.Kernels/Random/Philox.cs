@@ -47,6 +47,7 @@ public static class Philox
     public static double ToUnitDouble(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Fills <paramref name="d"/> with uniform [0, 1) values of elements first..first+d.Length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Uniform(ulong key, long first, Span<double> d)
     {
         for (int i = 0; i < d.Length; i++)
@@ -56,6 +57,7 @@ public static class Philox
     }
 
     /// <summary>Fills <paramref name="d"/> with standard normal values (Box-Muller on both words of one draw).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normal(ulong key, long first, Span<double> d)
     {
         for (int i = 0; i < d.Length; i++)
@@ -68,6 +70,7 @@ public static class Philox
     }
 
     /// <summary>Fills <paramref name="d"/> with integers uniform in [low, high).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Integers(ulong key, long first, long low, long high, Span<long> d)
     {
         ulong range = (ulong)(high - low);

@@ -27,6 +27,7 @@ public static class Fold
     private const int Lanes = 16;
 
     /// <summary>Folds one chunk (at most <see cref="ChunkLength"/> elements, not checked) in the fixed lane order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Chunk<T, TOp>(ReadOnlySpan<T> x, T identity)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -133,6 +134,7 @@ public static class Fold
         Loops.Elementwise.Binary<T, TOp>(partials[start], partials[start + mid], partials[start]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldVector256<T, TOp>(ref T xs, int full, T identity, Span<T> lanes)
         where T : unmanaged
         where TOp : IBinaryOperator<T>

@@ -22,6 +22,7 @@ public static class Scan
 {
     /// <summary>d[i] = carry op x[0] op ... op x[i], in the fixed block order; returns the last output (or
     /// <paramref name="carry"/> for an empty span). <paramref name="d"/> may be <paramref name="x"/> itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Inclusive<T, TOp>(ReadOnlySpan<T> x, Span<T> d, T carry)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -63,6 +64,7 @@ public static class Scan
     /// <summary>The scan along the outer axis of a row-major (rows, width) block: row r of <paramref name="d"/> is
     /// carry op x[0] op ... op x[r], elementwise across the row (vectorized across the row). <paramref name="carry"/>
     /// (length width) is updated to the last row. <paramref name="d"/> may be <paramref name="x"/> itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<T, TOp>(ReadOnlySpan<T> x, Span<T> d, Span<T> carry, int width)
         where T : unmanaged
         where TOp : IBinaryOperator<T>
@@ -87,6 +89,7 @@ public static class Scan
 
     /// <summary>Folds <paramref name="x"/> into <paramref name="acc"/> sequentially: acc = acc op x[0] op x[1] ... (the
     /// combine of tile totals in tile order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Fold<T, TOp>(ReadOnlySpan<T> x, T acc)
         where T : unmanaged
         where TOp : IBinaryOperator<T>

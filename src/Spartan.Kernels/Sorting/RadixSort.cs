@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Spartan.Kernels.Sorting;
@@ -17,6 +18,7 @@ public static class RadixSort
 
     /// <summary>Sorts <paramref name="keys"/> ascending and applies the same permutation to
     /// <paramref name="payload"/>; equal keys keep their input order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sort(Span<ulong> keys, Span<long> payload)
     {
         if (payload.Length != keys.Length)
@@ -27,6 +29,7 @@ public static class RadixSort
         SortCore(keys, payload, withPayload: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SortCore(Span<ulong> keys, Span<long> payload, bool withPayload)
     {
         int n = keys.Length;

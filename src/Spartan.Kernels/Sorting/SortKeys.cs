@@ -114,6 +114,7 @@ public static class SortKeys
     }
 
     /// <summary>Fills <paramref name="keys"/> with the <see cref="Value{T}"/> keys of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToValueKeys<T>(ReadOnlySpan<T> x, Span<ulong> keys) where T : unmanaged
     {
         for (int i = 0; i < x.Length; i++)
@@ -123,6 +124,7 @@ public static class SortKeys
     }
 
     /// <summary>Fills <paramref name="keys"/> with the <see cref="Order{T}"/> keys of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToOrderKeys<T>(ReadOnlySpan<T> x, Span<ulong> keys) where T : unmanaged
     {
         for (int i = 0; i < x.Length; i++)
@@ -132,6 +134,7 @@ public static class SortKeys
     }
 
     /// <summary>Maps <see cref="Value{T}"/> keys back to elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromValueKeys<T>(ReadOnlySpan<ulong> keys, Span<T> x) where T : unmanaged
     {
         for (int i = 0; i < keys.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Spartan.Kernels.Sorting;
@@ -86,6 +87,7 @@ public static class Sorter
     /// splitters, where element i has id <paramref name="baseId"/> + i. Writes the elements grouped by bucket into
     /// <paramref name="values"/>, their ids into <paramref name="ids"/> when it is not empty, and each bucket's size
     /// into <paramref name="counts"/> (one more entry than there are splitters).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Partition<T>(ReadOnlySpan<T> x, long baseId, ReadOnlySpan<ulong> splitterKeys, ReadOnlySpan<long> splitterIds,
         Span<T> values, Span<long> ids, Span<long> counts) where T : unmanaged
     {

@@ -8,7 +8,7 @@ internal static class PlanOptimizer
     /// <summary>More rounds than this means a pass is not idempotent: a bug, reported rather than looped on.</summary>
     private const int MaxRounds = 8;
 
-    public static IReadOnlyList<IOptimizerPass> Stages { get; } = [new CollapseCached(), new MapFusion(), new ReduceFusion()];
+    public static IReadOnlyList<IOptimizerPass> Stages { get; } = [new CollapseCached(), new MapFusion(), new ReduceFusion(), new RowDotFusion()];
 
     /// <summary>Runs every enabled stage; <paramref name="trace"/>, when given, receives the plan after each.</summary>
     public static Node Run(Node root, SpartanOptions options, List<(string Stage, Node Plan)>? trace = null)

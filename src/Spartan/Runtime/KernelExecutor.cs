@@ -3,15 +3,17 @@ namespace Spartan.Runtime;
 /// <summary>Runs one task's kernel on its assembled inputs. Shared by every worker implementation.</summary>
 internal static class KernelExecutor
 {
-    /// <summary>Runs the task's kernel. <paramref name="read"/> reads a sub-region of a lazy input k.</summary>
-    public static NDArray[] Run(TileTask task, NDArray[] inputs, Func<int, TileExtent, NDArray> read) => task.Kernel switch
+    /// <summary>Runs the task's kernel. <paramref name="read"/> reads a sub-region of a lazy input k.
+    /// <paramref name="extents"/>[k], when given, is the box inputs[k] holds: a fused program may be handed a whole stored
+    /// tile that contains its region, and reads the region in place.</summary>
+    public static NDArray[] Run(TileTask task, NDArray[] inputs, Func<int, TileExtent, NDArray> read, TileExtent[]? extents = null) => task.Kernel switch
     {
         FillKernel f => [SourceKernels.Fill(f, task.OutputExtents[0], task.OutputTypes[0])],
         ArangeKernel a => [SourceKernels.Arange(a, task.OutputExtents[0], task.OutputTypes[0])],
         EyeKernel e => [SourceKernels.Eye(e, task.OutputExtents[0], task.OutputTypes[0])],
         RandomKernel r => [SourceKernels.Random(r, task.OutputExtents[0], task.OutputTypes[0])],
-        FusedMapKernel m => [Map(m, inputs, task)],
-        ReducePartialKernel p => Reshape(ReduceKernels.Partial(p, inputs, task.Domain, Layouts(task, p.Maps)), task.OutputExtents),
+        FusedMapKernel m => [Map(m, inputs, task, extents)],
+        ReducePartialKernel p => Reshape(ReduceKernels.Partial(p, inputs, task.Domain, Layouts(task, p.Maps, extents)), task.OutputExtents),
         ReduceCombineKernel c => ReduceKernels.Combine(c, inputs, task.OutputExtents[0].Shape),
         CopyKernel => [Copy(inputs[0])],
         LiteralKernel l => [l.Data],
@@ -32,6 +34,11 @@ internal static class KernelExecutor
         ShufflePackKernel s => ShuffleKernels.Pack(s, inputs[0], task),
         ShuffleCombineKernel s => [ShuffleKernels.Combine(s, inputs, task)],
         OuterKernel => [ShuffleKernels.Outer(inputs[0], inputs[1], task)],
+        DotKernel d => [DotKernels.Block(d, task, read)],
+        RowDotKernel r => [DotKernels.RowDot(r, inputs, task)],
+        NearestSumsKernel => [DotKernels.NearestSums(inputs, task)],
+        StencilKernel s => [StencilKernels.Stencil(s, inputs, task)],
+        MaxPoolKernel p => [StencilKernels.MaxPool(p, inputs, task)],
         UserKernelSpec u => [UserKernels.Run(u, inputs, task)],
         UserCombineKernel c => Reshape([UserKernels.Combine(c, inputs)], task.OutputExtents),
         IO.FileKernel f => IO.FileKernels.Run(f, inputs, task),
@@ -67,12 +74,12 @@ internal static class KernelExecutor
     }
 
     /// <summary>Where each input's elements are, seen from the task's domain index.</summary>
-    public static (long Base, long[] Strides)[] Layouts(TileTask task, ViewMap?[]? maps)
+    public static (long Base, long[] Strides)[] Layouts(TileTask task, ViewMap?[]? maps, TileExtent[]? extents = null)
     {
         var layouts = new (long, long[])[task.Inputs.Length];
         for (int k = 0; k < layouts.Length; k++)
         {
-            TileExtent region = task.Inputs[k].Region;
+            TileExtent region = extents?[k] ?? task.Inputs[k].Region;
             ViewMap map = maps?[k] ?? ViewMap.Broadcast(region.ArrayShape, task.Domain.ArrayShape);
             layouts[k] = map.Layout(task.Domain, region);
         }
@@ -80,7 +87,7 @@ internal static class KernelExecutor
         return layouts;
     }
 
-    private static NDArray Map(FusedMapKernel k, NDArray[] inputs, TileTask task)
+    private static NDArray Map(FusedMapKernel k, NDArray[] inputs, TileTask task, TileExtent[]? extents)
     {
         FusedProgram program = k.Program;
         TileExtent extent = task.OutputExtents[0];
@@ -90,7 +97,7 @@ internal static class KernelExecutor
             return output;
         }
 
-        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps), extent.Shape);
+        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps, extents), extent.Shape);
         long[] dims = runner.Dims;
         int last = dims.Length - 1;
         Span<long> idx = stackalloc long[last];

@@ -136,13 +136,29 @@ public sealed class LocalWorker : IWorker
     private NDArray[] Execute(TileTask task)
     {
         var inputs = new NDArray[task.Inputs.Length];
+        var extents = new TileExtent[inputs.Length];
+        // Programs address inputs through strides, so they can read a region inside a local tile in place.
+        bool inPlace = task.Kernel is FusedMapKernel or ReducePartialKernel;
         for (int k = 0; k < inputs.Length; k++)
         {
             TileInput input = task.Inputs[k];
-            inputs[k] = input.Lazy ? NDArray.Empty(Shape.Scalar, input.DType) : Assemble(input);
+            extents[k] = input.Region;
+            if (input.Lazy)
+            {
+                inputs[k] = NDArray.Empty(Shape.Scalar, input.DType);
+            }
+            else if (inPlace && input.Pieces is [{ } only] && only.Tile.Worker == Id)
+            {
+                StoredTile t = Get(only.Tile);
+                (inputs[k], extents[k]) = (t.Data, t.Extent);
+            }
+            else
+            {
+                inputs[k] = Assemble(input);
+            }
         }
 
-        NDArray[] outputs = KernelExecutor.Run(task, inputs, (k, region) => ReadRegion(task.Inputs[k], region));
+        NDArray[] outputs = KernelExecutor.Run(task, inputs, (k, region) => ReadRegion(task.Inputs[k], region), extents);
         if (outputs.Length != task.Outputs.Length)
         {
             throw new InvalidOperationException($"kernel {task.Kernel.GetType().Name} returned {outputs.Length} outputs, expected {task.Outputs.Length}");

@@ -140,6 +140,7 @@ internal sealed class ProgramRunner : IDisposable
 
     /// <summary>Evaluates the program for elements [j0, j0+len) of the last axis at position <paramref name="outer"/>
     /// of the other axes. When <paramref name="dest"/> is given the result is written there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EvalSegment(ReadOnlySpan<long> outer, long j0, int len, Array? dest = null, int destOffset = 0)
     {
         int lastAxis = Dims.Length - 1;
@@ -278,6 +279,7 @@ internal sealed class ProgramRunner : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherOf<T>(T[] src, long offset, long step, T[] dst, int dstOffset, int n)
     {
         ref T s = ref MemoryMarshal.GetArrayDataReference(src);

@@ -85,6 +85,7 @@ internal static class ReduceKernels
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static NDArray[] Partial<T>(ReducePartialKernel k, ProgramRunner runner, TileExtent domain)
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
