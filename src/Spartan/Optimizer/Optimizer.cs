@@ -58,7 +58,8 @@ internal static class PlanOptimizer
                 return done;
             }
 
-            // A pass sees the cached form of a node before its children, so live results are never recomputed.
+            // A pass sees a node before its children too: a live result replaces the whole subtree, and a fusion sees
+            // the subtree as written, so an operand shared inside it is computed once rather than fused into each user.
             Node self = pass.Rewrite(n);
             if (!ReferenceEquals(self, n) && self is ResultNode)
             {
@@ -66,15 +67,15 @@ internal static class PlanOptimizer
                 return self;
             }
 
-            var kids = new Node[n.Children.Length];
+            var kids = new Node[self.Children.Length];
             bool changed = false;
             for (int i = 0; i < kids.Length; i++)
             {
-                kids[i] = Visit(n.Children[i]);
-                changed |= !ReferenceEquals(kids[i], n.Children[i]);
+                kids[i] = Visit(self.Children[i]);
+                changed |= !ReferenceEquals(kids[i], self.Children[i]);
             }
 
-            Node rebuilt = changed ? n.WithChildren(kids) : n;
+            Node rebuilt = changed ? self.WithChildren(kids) : self;
             Node result = pass.Rewrite(rebuilt);
             memo[n] = result;
             return result;

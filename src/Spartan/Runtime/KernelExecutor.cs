@@ -73,6 +73,9 @@ internal static class KernelExecutor
         return output;
     }
 
+    /// <summary>Outputs at least this large (past the caches) are written with non-temporal stores.</summary>
+    private const long StreamingBytes = 4 << 20;
+
     /// <summary>Where each input's elements are, seen from the task's domain index.</summary>
     public static (long Base, long[] Strides)[] Layouts(TileTask task, ViewMap?[]? maps, TileExtent[]? extents = null)
     {
@@ -97,7 +100,7 @@ internal static class KernelExecutor
             return output;
         }
 
-        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps, extents), extent.Shape);
+        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps, extents), extent.Shape, streamOutput: output.Bytes >= StreamingBytes);
         long[] dims = runner.Dims;
         int last = dims.Length - 1;
         Span<long> idx = stackalloc long[last];
@@ -114,6 +117,8 @@ internal static class KernelExecutor
         }
         while (Odometer.Next(idx, dims));
 
+        // Non-temporal stores are weakly ordered: publish them before the tile is stored and read elsewhere.
+        Kernels.Loops.Streaming.Fence();
         return output;
     }
 }

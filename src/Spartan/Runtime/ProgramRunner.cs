@@ -26,6 +26,7 @@ internal sealed class ProgramRunner : IDisposable
     private readonly long[][] _strides;
     private readonly long[] _bases;
     private readonly int[] _periods;
+    private readonly bool _streamOutput;
     private readonly Array?[] _scratch;
     private readonly Array?[] _viewBuf;
     private readonly int[] _viewOff;
@@ -37,8 +38,9 @@ internal sealed class ProgramRunner : IDisposable
     /// axis (0 where it broadcasts; any value for views). Axis <paramref name="keepAxis"/> (when not -1) is never merged
     /// with its neighbours, so a reduction can walk it. With <paramref name="reorder"/>, the axes may be walked in any
     /// order (an order-free reduction): the smallest stride goes innermost.</summary>
-    public ProgramRunner(FusedProgram program, NDArray[] inputs, (long Base, long[] Strides)[] layouts, Shape domain, int keepAxis = -1, bool reorder = false)
+    public ProgramRunner(FusedProgram program, NDArray[] inputs, (long Base, long[] Strides)[] layouts, Shape domain, int keepAxis = -1, bool reorder = false, bool streamOutput = false)
     {
+        _streamOutput = streamOutput && Streaming.IsSupported;
         _code = program.Instructions;
         _inputs = inputs;
         _bases = new long[layouts.Length];
@@ -216,9 +218,15 @@ internal sealed class ProgramRunner : IDisposable
                 }
             }
 
-            _viewBuf[i] = toDest ? dest : _scratch[i];
-            _viewOff[i] = toDest ? destOffset : 0;
+            // A large output is computed into the block and streamed to memory without reading its lines first.
+            bool stream = toDest && _streamOutput;
+            _viewBuf[i] = toDest && !stream ? dest : _scratch[i];
+            _viewOff[i] = toDest && !stream ? destOffset : 0;
             Exec(ins, i, len);
+            if (stream)
+            {
+                StreamTo(_scratch[i]!, dest!, destOffset, len);
+            }
         }
     }
 
@@ -263,6 +271,18 @@ internal sealed class ProgramRunner : IDisposable
             case long[] l: ((long[])dst).AsSpan(dstOffset, n).Fill(l[srcOffset]); break;
             case float[] f: ((float[])dst).AsSpan(dstOffset, n).Fill(f[srcOffset]); break;
             default: ((double[])dst).AsSpan(dstOffset, n).Fill(((double[])src)[srcOffset]); break;
+        }
+    }
+
+    private static void StreamTo(Array block, Array dest, int offset, int len)
+    {
+        switch (block)
+        {
+            case double[] d: Streaming.Copy<double>(d.AsSpan(0, len), ((double[])dest).AsSpan(offset, len)); break;
+            case float[] f: Streaming.Copy<float>(f.AsSpan(0, len), ((float[])dest).AsSpan(offset, len)); break;
+            case long[] l: Streaming.Copy<long>(l.AsSpan(0, len), ((long[])dest).AsSpan(offset, len)); break;
+            case int[] i: Streaming.Copy<int>(i.AsSpan(0, len), ((int[])dest).AsSpan(offset, len)); break;
+            default: Streaming.Copy<byte>(MemoryMarshal.AsBytes(((bool[])block).AsSpan(0, len)), MemoryMarshal.AsBytes(((bool[])dest).AsSpan(offset, len))); break;
         }
     }
 
