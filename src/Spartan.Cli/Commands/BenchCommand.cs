@@ -170,7 +170,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             {
                 w.Run(env);
             }
-            catch (Exception e) when (e is SpartanException or InvalidOperationException or NotSupportedException or NotImplementedException or OutOfMemoryException)
+            catch (Exception e) when (e is SpartanException or InvalidOperationException or NotSupportedException or ArgumentException or IOException or OutOfMemoryException)
             {
                 Error(env, w, $"{e.GetType().Name}: {e.Message}");
                 failed = true;
