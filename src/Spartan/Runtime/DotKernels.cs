@@ -322,6 +322,12 @@ internal static class DotKernels
         if (kw == 1)
         {
             ReadOnlySpan<T> wv = w[..d];
+            if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && d % Vector512<T>.Count == 0)
+            {
+                RowDots512(x, wv, z, r0, r1, d);
+                return;
+            }
+
             for (int i = r0; i < r1; i++)
             {
                 z[i] = RowDotProduct(x.Slice(i * d, d), wv);
@@ -344,6 +350,12 @@ internal static class DotKernels
 
         if (kw == 1)
         {
+            if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && d % Vector512<T>.Count == 0)
+            {
+                WeightedRowSums512(x, r, acc, r0, r1, d);
+                return;
+            }
+
             for (int i = r0; i < r1; i++)
             {
                 Axpy(r[i], x.Slice(i * d, d), acc);
@@ -386,6 +398,89 @@ internal static class DotKernels
         }
 
         return sum;
+    }
+
+    /// <summary>z[i] = x[i, :] · w for rows r0..r1, d a multiple of the vector width: the row is read once, in vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowDots512<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> z, int r0, int r1, int d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = Vector512<T>.Count;
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T wr = ref MemoryMarshal.GetReference(w);
+        for (int i = r0; i < r1; i++)
+        {
+            ref T row = ref Unsafe.Add(ref xr, i * d);
+            Vector512<T> s0 = Vector512<T>.Zero, s1 = s0;
+            int l = 0;
+            for (; l + (2 * c) <= d; l += 2 * c)
+            {
+                s0 = Fma(Vector512.LoadUnsafe(ref row, (nuint)l), Vector512.LoadUnsafe(ref wr, (nuint)l), s0);
+                s1 = Fma(Vector512.LoadUnsafe(ref row, (nuint)(l + c)), Vector512.LoadUnsafe(ref wr, (nuint)(l + c)), s1);
+            }
+
+            if (l < d)
+            {
+                s0 = Fma(Vector512.LoadUnsafe(ref row, (nuint)l), Vector512.LoadUnsafe(ref wr, (nuint)l), s0);
+            }
+
+            z[i] = Vector512.Sum(s0 + s1);
+        }
+    }
+
+    /// <summary>acc += Σ r[i] x[i, :] over rows r0..r1, d a multiple of the vector width: each group of four vectors of
+    /// the sum stays in registers for the whole row range instead of going through memory once per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedRowSums512<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> r, Span<T> acc, int r0, int r1, int d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = Vector512<T>.Count;
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T ar = ref MemoryMarshal.GetReference(acc);
+        for (int g = 0; g < d; g += 4 * c)
+        {
+            int vectors = Math.Min(4, (d - g) / c);
+            Vector512<T> a0 = Vector512.LoadUnsafe(ref ar, (nuint)g);
+            Vector512<T> a1 = vectors > 1 ? Vector512.LoadUnsafe(ref ar, (nuint)(g + c)) : default;
+            Vector512<T> a2 = vectors > 2 ? Vector512.LoadUnsafe(ref ar, (nuint)(g + (2 * c))) : default;
+            Vector512<T> a3 = vectors > 3 ? Vector512.LoadUnsafe(ref ar, (nuint)(g + (3 * c))) : default;
+            for (int i = r0; i < r1; i++)
+            {
+                ref T row = ref Unsafe.Add(ref xr, (i * d) + g);
+                var ri = Vector512.Create(r[i]);
+                a0 = Fma(Vector512.LoadUnsafe(ref row), ri, a0);
+                if (vectors > 1)
+                {
+                    a1 = Fma(Vector512.LoadUnsafe(ref row, (nuint)c), ri, a1);
+                }
+
+                if (vectors > 2)
+                {
+                    a2 = Fma(Vector512.LoadUnsafe(ref row, (nuint)(2 * c)), ri, a2);
+                }
+
+                if (vectors > 3)
+                {
+                    a3 = Fma(Vector512.LoadUnsafe(ref row, (nuint)(3 * c)), ri, a3);
+                }
+            }
+
+            a0.StoreUnsafe(ref ar, (nuint)g);
+            if (vectors > 1)
+            {
+                a1.StoreUnsafe(ref ar, (nuint)(g + c));
+            }
+
+            if (vectors > 2)
+            {
+                a2.StoreUnsafe(ref ar, (nuint)(g + (2 * c)));
+            }
+
+            if (vectors > 3)
+            {
+                a3.StoreUnsafe(ref ar, (nuint)(g + (3 * c)));
+            }
+        }
     }
 
     /// <summary>acc += s * x over a short row.</summary>

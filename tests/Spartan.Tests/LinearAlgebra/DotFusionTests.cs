@@ -30,24 +30,25 @@ public class DotFusionTests
         Assert.Equal(new Shape(4), row.Shape);
     }
 
-    [Theory, InlineData(1), InlineData(3)]
-    public void LogisticGradientMatchesLoops(int workers)
+    // d = 16 and 40 take the vectorized row kernels (d a multiple of the vector width, one and several register groups).
+    [Theory, InlineData(1, 5), InlineData(3, 5), InlineData(1, 16), InlineData(3, 40)]
+    public void LogisticGradientMatchesLoops(int workers, int d)
     {
         using SpartanContext ctx = Oracle.Start(workers);
-        Ref x = Ref.Random(F64, [37, 5], 4, -1, 1), y = Ref.Random(F64, [37], 5, 0, 1), w = Ref.Random(F64, [5], 6, -1, 1);
-        Expr ex = x.ToExpr(new Shape(8, 5)), ey = y.ToExpr(new Shape(5)), ew = w.ToExpr();
-        var expected = new double[5];
-        var tol = new double[5];
+        Ref x = Ref.Random(F64, [37, d], 4, -1, 1), y = Ref.Random(F64, [37], 5, 0, 1), w = Ref.Random(F64, [d], 6, -1, 1);
+        Expr ex = x.ToExpr(new Shape(8, d)), ey = y.ToExpr(new Shape(5)), ew = w.ToExpr();
+        var expected = new double[d];
+        var tol = new double[d];
         for (int i = 0; i < 37; i++)
         {
             double z = 0;
-            for (int l = 0; l < 5; l++)
+            for (int l = 0; l < d; l++)
             {
                 z += x.At(i, l) * w.D(l);
             }
 
             double r = Sigmoid(z) - y.D(i);
-            for (int l = 0; l < 5; l++)
+            for (int l = 0; l < d; l++)
             {
                 expected[l] += x.At(i, l) * r;
                 tol[l] += 1e-12 * Math.Abs(x.At(i, l) * r);
@@ -56,12 +57,12 @@ public class DotFusionTests
 
         Expr g = ex.T.Dot((1.0 / (1.0 + Sp.Exp(-ex.Dot(ew)))) - ey);
         Assert.IsType<RowDotNode>(g.Optimized().Node);
-        Oracle.AssertEq(g, Ref.Of(F64, [5], expected, tol));
+        Oracle.AssertEq(g, Ref.Of(F64, [d], expected, tol));
 
         // The unfused plan (optimizer off) agrees.
         using SpartanContext plain = Oracle.Start(workers, optimize: false);
-        Expr g2 = x.ToExpr(new Shape(8, 5)).T.Dot((1.0 / (1.0 + Sp.Exp(-x.ToExpr(new Shape(8, 5)).Dot(w.ToExpr())))) - y.ToExpr());
-        Oracle.AssertEq(g2, Ref.Of(F64, [5], expected, tol));
+        Expr g2 = x.ToExpr(new Shape(8, d)).T.Dot((1.0 / (1.0 + Sp.Exp(-x.ToExpr(new Shape(8, d)).Dot(w.ToExpr())))) - y.ToExpr());
+        Oracle.AssertEq(g2, Ref.Of(F64, [d], expected, tol));
     }
 
     [Theory, InlineData(1), InlineData(3)]
