@@ -12,7 +12,9 @@ public static class SpartanCluster
     /// <c>spartan cluster start</c> prints it) with <see cref="SpartanOptions.Secret"/>, and makes a context over its
     /// workers current on this async flow. <see cref="SpartanOptions.Workers"/> limits how many workers are used, and
     /// <see cref="SpartanOptions.AssignMode"/> <see cref="AssignMode.ByNode"/> uses one worker per machine. Disposing the
-    /// context frees this driver's tiles on every worker and disconnects.</summary>
+    /// context frees this driver's tiles on every worker and disconnects. A worker that dies (its silo declared dead
+    /// by membership, or unreachable) is dropped from the context, and evaluations rebuild its tiles from lineage on
+    /// the others.</summary>
     /// <exception cref="SpartanException">Nothing answers at the address, the cluster refuses the secret, or it has too
     /// few workers.</exception>
     public static SpartanContext Connect(SpartanOptions options)
@@ -21,11 +23,27 @@ public static class SpartanCluster
         string address = options.Cluster
             ?? throw new ArgumentException("SpartanOptions.Cluster is not set: give the \"host:port\" that `spartan cluster start` printed", nameof(options));
         (ClusterConnection connection, RemoteWorker[] workers) = Task.Run(() => ConnectAsync(address, options)).GetAwaiter().GetResult();
-        return SpartanContext.Start(workers, options, () => Task.Run(async () =>
+        MembershipWatch? watch = null;
+        SpartanContext context = SpartanContext.Start(workers, options, () => Task.Run(async () =>
         {
-            await Task.WhenAll(workers.Select(w => w.DetachAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+            if (watch is not null)
+            {
+                await watch.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(workers.Where(w => !w.IsLost).Select(w => w.DetachAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }).GetAwaiter().GetResult());
+
+        // A worker the master declares lost (a call failed) fails its other pending calls too; a worker that
+        // membership declares dead is lost for the master as well.
+        context.Master.WorkerLost += id => workers[id].MarkLost();
+        watch = new MembershipWatch(connection, workers, TimeSpan.FromSeconds(Math.Clamp(options.HeartbeatIntervalSeconds, 0.2, 10)), id =>
+        {
+            workers[id].MarkLost();
+            context.Master.MarkLost(id);
+        });
+        return context;
     }
 
     /// <summary>Lists the workers of the cluster at <see cref="SpartanOptions.Cluster"/> with their process figures,

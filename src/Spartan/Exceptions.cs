@@ -54,3 +54,66 @@ public class SpartanException : Exception
     /// <summary>Where the failing expression was built, as "File.cs:123", or null when unknown.</summary>
     public string? ExprTrace { get; }
 }
+
+/// <summary>A worker died, or was declared dead by cluster membership, while a call to it was pending or before
+/// it was made. The master treats every tile the worker held as lost: an evaluation that meets this exception
+/// rebuilds those tiles from lineage on the surviving workers and retries, so user code only sees it (wrapped in a
+/// <see cref="SpartanException"/>) when no worker is left or the retries are used up.</summary>
+public class WorkerLostException : SpartanException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkerLostException()
+    {
+        WorkerId = -1;
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public WorkerLostException(string message) : base(message)
+    {
+        WorkerId = -1;
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public WorkerLostException(string message, Exception innerException) : base(message, innerException)
+    {
+        WorkerId = -1;
+    }
+
+    /// <summary>Creates the exception for worker <paramref name="workerId"/> (its index in the context).</summary>
+    public WorkerLostException(int workerId, string message, Exception? innerException = null) : base(message, innerException!)
+    {
+        WorkerId = workerId;
+    }
+
+    /// <summary>The index of the lost worker in its context, or -1 when unknown.</summary>
+    public int WorkerId { get; }
+
+    /// <summary>The first <see cref="WorkerLostException"/> in <paramref name="e"/>'s chain of causes (aggregates
+    /// included), or null when the failure is not a lost worker.</summary>
+    public static WorkerLostException? Find(Exception? e)
+    {
+        for (int depth = 0; e is not null && depth < 32; depth++)
+        {
+            switch (e)
+            {
+                case WorkerLostException lost:
+                    return lost;
+                case AggregateException agg:
+                    foreach (Exception inner in agg.InnerExceptions)
+                    {
+                        if (Find(inner) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                default:
+                    e = e.InnerException;
+                    break;
+            }
+        }
+
+        return null;
+    }
+}

@@ -26,6 +26,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public SpartanOptions Options(string? secret = null) => new() { Cluster = Address, Secret = secret ?? Secret };
 
+    /// <summary>SIGKILLs worker process <paramref name="index"/> (0..Workers-1; the primary is never killed) and waits
+    /// until it has exited.</summary>
+    public void KillWorker(int index) => _processes[1 + index].KillNow();
+
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(CliPath), $"the spartan CLI is not built at {CliPath}");
@@ -189,6 +193,15 @@ public sealed class ClusterFixture : IAsyncLifetime
                 throw new TimeoutException(first == _exited.Task
                     ? $"{name} exited before printing '{prefix}'; its output:\n{output}"
                     : $"{name} did not print '{prefix}' within {timeout.TotalSeconds:F0} s; its output:\n{output}");
+            }
+        }
+
+        public void KillNow()
+        {
+            process.Kill(entireProcessTree: true);
+            if (!process.WaitForExit(10_000))
+            {
+                throw new TimeoutException($"{name} did not exit within 10 s of SIGKILL");
             }
         }
 

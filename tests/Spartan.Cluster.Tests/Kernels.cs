@@ -43,4 +43,26 @@ public static class Kernels
 
             return NDArray.From([n], Shape.Scalar);
         }, ReduceOp.Add, DType.Int64);
+
+    /// <summary>A map with some work per element (about <paramref name="rounds"/> multiply-adds), so that an
+    /// evaluation lasts long enough to lose a worker in the middle of it.</summary>
+    public static Expr Churn(Expr x, int rounds) =>
+        Sp.Map(x, tile =>
+        {
+            var o = NDArray.Empty(tile.Shape, DType.Float64);
+            ReadOnlySpan<double> src = tile.AsSpan<double>();
+            Span<double> dst = o.AsSpan<double>();
+            for (int i = 0; i < src.Length; i++)
+            {
+                double v = src[i];
+                for (int r = 0; r < rounds; r++)
+                {
+                    v = (v * 0.999) + 0.0005;
+                }
+
+                dst[i] = v;
+            }
+
+            return o;
+        });
 }

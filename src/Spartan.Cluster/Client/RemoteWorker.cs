@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Spartan.Cluster.Contracts;
 using Spartan.Cluster.Wire;
 using Spartan.Runtime;
@@ -7,10 +8,14 @@ namespace Spartan.Cluster.Client;
 /// <summary>
 /// An <see cref="IWorker"/> over a worker grain: the driver's view of a worker process, and a worker's view of its
 /// peers. Every call encodes its records with <see cref="WireCodec"/>; before running user kernels it makes sure the
-/// worker has their assemblies.
+/// worker has their assemblies. A call to a worker that is dead fails with <see cref="WorkerLostException"/>: at
+/// once when Orleans says the silo is unavailable, and within a membership poll when the driver's
+/// <see cref="MembershipWatch"/> sees the silo declared dead while the call is pending (Orleans would otherwise let
+/// it hang until its response timeout).
 /// </summary>
-internal sealed class RemoteWorker : IWorker
+internal sealed partial class RemoteWorker : IWorker
 {
+    private readonly CancellationTokenSource _lost = new();
     private static readonly TimeSpan s_statusTimeout = TimeSpan.FromSeconds(5);
     private readonly IWorkerGrain _grain;
     private readonly string _key;
@@ -36,6 +41,21 @@ internal sealed class RemoteWorker : IWorker
 
     /// <summary>The worker's silo address (its grain key).</summary>
     public string Address => _key;
+
+    /// <summary>Whether the worker was declared lost.</summary>
+    public bool IsLost => _lost.IsCancellationRequested;
+
+    /// <summary>Declares the worker lost: pending and later calls fail with <see cref="WorkerLostException"/>.</summary>
+    public void MarkLost()
+    {
+        try
+        {
+            _lost.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     public Task CreateAsync(TileId id, StoredTile tile, CancellationToken ct = default)
     {
@@ -136,9 +156,10 @@ internal sealed class RemoteWorker : IWorker
 
     private async Task Call(Task call)
     {
+        ThrowIfLost();
         try
         {
-            await call.ConfigureAwait(false);
+            await call.WaitAsync(_lost.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (Wrap(e) is { } wrapped)
         {
@@ -148,9 +169,10 @@ internal sealed class RemoteWorker : IWorker
 
     private async Task<T> Call<T>(Task<T> call)
     {
+        ThrowIfLost();
         try
         {
-            return await call.ConfigureAwait(false);
+            return await call.WaitAsync(_lost.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (Wrap(e) is { } wrapped)
         {
@@ -158,13 +180,64 @@ internal sealed class RemoteWorker : IWorker
         }
     }
 
-    /// <summary>Failures of the transport become a <see cref="SpartanException"/> naming the worker; failures of the
-    /// work itself (a kernel's exception, already a SpartanException) pass through unchanged.</summary>
-    private Exception? Wrap(Exception e) => e switch
+    private void ThrowIfLost()
     {
-        SpartanException or OperationCanceledException or ArgumentException or InvalidOperationException or IOException or KeyNotFoundException => null,
-        Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.OrleansException =>
-            new SpartanException($"worker {Id} at {_key} ({_host}) failed: {e.Message}", e),
-        _ => null,
-    };
+        if (IsLost)
+        {
+            throw Lost(null);
+        }
+    }
+
+    private WorkerLostException Lost(Exception? cause) =>
+        new(Id, $"worker {Id} at {_key} ({_host}) is lost: {(cause is null ? "it was declared lost (membership no longer lists its silo, or another call to it failed)" : cause.Message)}", cause);
+
+    /// <summary>Failures of the transport become a <see cref="SpartanException"/> naming the worker, and a
+    /// <see cref="WorkerLostException"/> when the worker (or a peer it read from) is dead; failures of the work itself
+    /// (a kernel's exception, already a SpartanException) pass through unchanged.</summary>
+    private Exception? Wrap(Exception e)
+    {
+        if (e is OperationCanceledException && IsLost)
+        {
+            return Lost(null);
+        }
+
+        if (PeerLost(e) is { } peer)
+        {
+            return peer;
+        }
+
+        return e switch
+        {
+            SpartanException or OperationCanceledException or ArgumentException or InvalidOperationException or IOException or KeyNotFoundException => null,
+            Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException => Lost(e),
+            TimeoutException when IsLost => Lost(e),
+            TimeoutException or Orleans.Runtime.OrleansException =>
+                new SpartanException($"worker {Id} at {_key} ({_host}) failed: {e.Message}", e),
+            _ => null,
+        };
+    }
+
+    /// <summary>A <see cref="WorkerLostException"/> raised inside the worker process (it could not read from a dead
+    /// peer) arrives as itself, or, when Orleans could not rebuild the type, as a fallback exception that keeps its
+    /// type name and message; either way the lost worker's index is recovered.</summary>
+    private static WorkerLostException? PeerLost(Exception e)
+    {
+        if (WorkerLostException.Find(e) is { } found)
+        {
+            return found.WorkerId >= 0 ? found : null;
+        }
+
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x.ToString().Contains(nameof(WorkerLostException), StringComparison.Ordinal) && LostWorker().Match(x.Message) is { Success: true } m)
+            {
+                return new WorkerLostException(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), x.Message, e);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"worker (\d+) .*lost", RegexOptions.CultureInvariant)]
+    private static partial Regex LostWorker();
 }

@@ -7,6 +7,10 @@ namespace Spartan.Expressions;
 /// Evaluates one optimized plan: each node runs after its inputs, its stages one after another, each stage's tasks
 /// batched per worker. Intermediate results are freed when the evaluation ends; a failure frees everything it built
 /// and surfaces as a <see cref="SpartanException"/> naming the user line of the failing node.
+/// A lost worker (<see cref="WorkerLostException"/>) is not a failure of the program: the evaluator forgets every
+/// result that failed or lost a tile, and runs the same plan again on the surviving workers. Results that are still
+/// complete are reused, and lost inputs are rebuilt from their lineage. The tiling does not change (it depends on the
+/// number of workers the context started with), so the answer is bit-identical to an undisturbed run.
 /// </summary>
 internal sealed class Evaluator
 {
@@ -26,19 +30,88 @@ internal sealed class Evaluator
         context.ThrowIfDisposed();
         Node plan = PlanOptimizer.Run(root, context.Options);
         var ev = new Evaluator(context, ct);
-        TileSet result;
-        try
+        Master master = context.Master;
+        // Each retry follows at least one more lost worker, so W + 1 attempts cover losing all but one of them.
+        int attempts = master.WorkerCount + 1;
+        for (int attempt = 1; ; attempt++)
         {
-            result = await ev.Eval(plan).ConfigureAwait(false);
+            WorkerLostException? lost = null;
+            Task nextLoss = master.NextLoss;
+            try
+            {
+                TileSet result = await ev.Eval(plan).ConfigureAwait(false);
+                if (result.IsLive)
+                {
+                    ev.ReleaseOwned(keep: result);
+                    return result;
+                }
+
+                lost = new WorkerLostException($"a tile of the result was lost on a worker that died as the evaluation ended");
+            }
+            catch (Exception e) when (WorkerLostException.Find(e) is { } found && attempt < attempts && !ct.IsCancellationRequested)
+            {
+                lost = found;
+            }
+            catch
+            {
+                ev.ReleaseOwned(keep: null);
+                throw;
+            }
+
+            if (lost.WorkerId >= 0)
+            {
+                master.MarkLost(lost.WorkerId);
+            }
+            else if (!nextLoss.IsCompleted)
+            {
+                // Lost, but which worker is not known yet: membership will say; retrying before it does would fail again.
+                await Task.WhenAny(nextLoss, Task.Delay(TimeSpan.FromSeconds(Math.Max(1, 3 * context.Options.FailureTimeoutSeconds)), ct)).ConfigureAwait(false);
+            }
+
+            if (master.LiveWorkers.Count == 0)
+            {
+                ev.ReleaseOwned(keep: null);
+                throw new SpartanException($"worker {lost.WorkerId} was lost and no worker of this context is left to recompute on: {lost.Message}", lost);
+            }
+
+            if (attempt >= attempts)
+            {
+                ev.ReleaseOwned(keep: null);
+                throw new SpartanException($"the evaluation lost workers {attempt} times and gives up: {lost.Message}", lost);
+            }
+
+            ev.ForgetLost();
         }
-        catch
+    }
+
+    /// <summary>Drops every result that did not complete or lost a tile, so that the next pass over the plan
+    /// recomputes it (placing it on live workers) while complete results are reused.</summary>
+    private void ForgetLost()
+    {
+        lock (_memo)
         {
-            ev.ReleaseOwned(keep: null);
-            throw;
+            foreach ((Node n, Task<TileSet> t) in _memo.ToList())
+            {
+                if (!t.IsCompletedSuccessfully || !t.Result.IsLive)
+                {
+                    _memo.Remove(n);
+                }
+            }
         }
 
-        ev.ReleaseOwned(keep: result);
-        return result;
+        lock (_owned)
+        {
+            for (int i = _owned.Count - 1; i >= 0; i--)
+            {
+                if (!_owned[i].IsLive)
+                {
+                    _owned[i].Release();
+                    _owned.RemoveAt(i);
+                }
+            }
+        }
+
+        _lowering.Master.DrainReleases();
     }
 
     private Task<TileSet> Eval(Node n)

@@ -80,13 +80,14 @@ internal sealed class LazyExpr : Expr
     {
         lock (_gate)
         {
-            if (_result is { IsDisposed: false } done)
+            if (_result is { IsDisposed: false, IsLive: true } done)
             {
                 return Task.FromResult(done);
             }
 
-            // A disposed result is gone: recompute rather than hand back an array whose tiles were freed.
-            if (_pending is null || _pending.IsFaulted || _pending.IsCanceled || _result is { IsDisposed: true })
+            // A disposed result is gone, and one that lost tiles with a worker is incomplete: recompute rather than
+            // hand back an array whose tiles were freed.
+            if (_pending is null || _pending.IsFaulted || _pending.IsCanceled || _result is not null)
             {
                 _result = null;
                 _pending = Run(ct);

@@ -21,21 +21,22 @@ internal sealed class Lowering
 
     public int Workers => Master.WorkerCount;
 
-    /// <summary>A tile set over <paramref name="grid"/> with tile g on worker g mod W.</summary>
+    /// <summary>A tile set over <paramref name="grid"/> with tile g on live worker g mod W_live.</summary>
     public TileSet NewTileSet(TileGrid grid, DType dtype)
     {
         long id = Master.NewArrayId();
         return Track(new TileSet(Master, id, grid, dtype, Master.TileIdsFor(id, grid.Count)));
     }
 
-    /// <summary>A tile set whose tile i lives on worker <paramref name="owners"/>[i].</summary>
+    /// <summary>A tile set whose tile i lives on worker <paramref name="owners"/>[i], or, when that worker is lost, on
+    /// live worker i mod W_live.</summary>
     public TileSet NewTileSet(TileGrid grid, DType dtype, int[] owners)
     {
         long id = Master.NewArrayId();
         var ids = new TileId[grid.Count];
         for (int i = 0; i < ids.Length; i++)
         {
-            IWorker w = Master.Workers[owners[i]];
+            IWorker w = Master.Workers[DryRun ? owners[i] : Master.Place(owners[i], i)];
             ids[i] = new TileId(id, i, w.Id, w.Incarnation);
         }
 

@@ -13,6 +13,7 @@ public sealed class LocalWorker : IWorker
     private long _bytes;
     private long _tasksRun;
     private long _bytesFetched;
+    private int _dead;
 
     /// <summary>Creates worker <paramref name="id"/>; <paramref name="peers"/> resolves other workers by id.</summary>
     public LocalWorker(int id, Func<int, IWorker> peers, int incarnation = 0)
@@ -28,6 +29,9 @@ public sealed class LocalWorker : IWorker
     /// <inheritdoc/>
     public int Incarnation { get; }
 
+    /// <summary>Whether <see cref="Kill"/> was called.</summary>
+    public bool IsDead => Volatile.Read(ref _dead) != 0;
+
     /// <summary>Total bytes of element data read from other workers (for tests and Explain).</summary>
     public long BytesFetched => Interlocked.Read(ref _bytesFetched);
 
@@ -35,6 +39,7 @@ public sealed class LocalWorker : IWorker
     public Task CreateAsync(TileId id, StoredTile tile, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(tile);
+        ThrowIfDead();
         Store(id, tile);
         return Task.CompletedTask;
     }
@@ -62,6 +67,7 @@ public sealed class LocalWorker : IWorker
     /// <inheritdoc/>
     public Task<TileLease> GetRegionAsync(TileId id, TileExtent region, CancellationToken ct = default)
     {
+        ThrowIfDead();
         StoredTile t = Get(id);
         if (!t.Extent.Contains(region))
         {
@@ -75,6 +81,7 @@ public sealed class LocalWorker : IWorker
     public Task UpdateAsync(TileId id, TileExtent region, NDArray data, ReduceOp reducer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ThrowIfDead();
         StoredTile t = Get(id);
         if (!t.Extent.Contains(region) || data.Shape != region.Shape || data.DType != t.Data.DType)
         {
@@ -95,6 +102,7 @@ public sealed class LocalWorker : IWorker
     public async Task<TileResult[]> RunAsync(IReadOnlyList<TileTask> batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfDead();
         var results = new TileResult[batch.Sum(t => t.Outputs.Length)];
         var offsets = new int[batch.Count];
         for (int i = 1; i < batch.Count; i++)
@@ -121,14 +129,31 @@ public sealed class LocalWorker : IWorker
     public Task<NDArray> TileOpAsync(TileTask task, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return KernelPool.Shared.Run(() => Execute(task)[0]);
+        ThrowIfDead();
+        return KernelPool.Shared.Run(() =>
+        {
+            NDArray output = Execute(task)[0];
+            ThrowIfDead();
+            return output;
+        });
     }
 
     /// <inheritdoc/>
     public WorkerStatus Status() =>
-        new(Id, Environment.MachineName, true, DateTimeOffset.UtcNow, _tiles.Count, Interlocked.Read(ref _bytes), Interlocked.Read(ref _tasksRun));
+        new(Id, Environment.MachineName, !IsDead, DateTimeOffset.UtcNow, _tiles.Count, Interlocked.Read(ref _bytes), Interlocked.Read(ref _tasksRun));
 
     internal bool Holds(TileId id) => _tiles.ContainsKey(id);
+
+    /// <summary>Simulates the death of this worker (a test hook for failure handling): its tiles are dropped, and every
+    /// later call, including the stores of tasks still running on it, throws <see cref="WorkerLostException"/>.
+    /// A dead worker never comes back; later calls do nothing.</summary>
+    public void Kill()
+    {
+        if (Interlocked.Exchange(ref _dead, 1) == 0)
+        {
+            DestroyAsync(_tiles.Keys.ToList()).GetAwaiter().GetResult();
+        }
+    }
 
     /// <summary>Drops every tile (the context is shutting down).</summary>
     internal void Clear() => DestroyAsync(_tiles.Keys.ToList()).GetAwaiter().GetResult();
@@ -221,11 +246,28 @@ public sealed class LocalWorker : IWorker
         return _peers(piece.Tile.Worker).GetRegionAsync(piece.Tile, piece.Part).GetAwaiter().GetResult();
     }
 
-    private StoredTile Get(TileId id) =>
-        _tiles.TryGetValue(id, out StoredTile? t) ? t : throw new KeyNotFoundException($"worker {Id} does not hold tile {id}");
+    private StoredTile Get(TileId id)
+    {
+        if (_tiles.TryGetValue(id, out StoredTile? t) && !IsDead)
+        {
+            return t;
+        }
+
+        ThrowIfDead();
+        throw new KeyNotFoundException($"worker {Id} does not hold tile {id}");
+    }
+
+    private void ThrowIfDead()
+    {
+        if (IsDead)
+        {
+            throw new WorkerLostException(Id, $"worker {Id} (incarnation {Incarnation}) is lost");
+        }
+    }
 
     private void Store(TileId id, StoredTile tile)
     {
+        ThrowIfDead();
         if (id.Worker != Id || id.Incarnation != Incarnation)
         {
             throw new InvalidOperationException($"tile {id} does not belong to worker {Id} incarnation {Incarnation}");
@@ -250,5 +292,11 @@ public sealed class LocalWorker : IWorker
 
         Interlocked.Add(ref _bytes, tile.Data.Bytes);
         Pressure.Add(tile.Data.Bytes);
+        if (IsDead)
+        {
+            // Killed while storing: the write is rejected and its tile freed, like every other tile of this worker.
+            DestroyAsync([id]).GetAwaiter().GetResult();
+            ThrowIfDead();
+        }
     }
 }

@@ -50,6 +50,29 @@ internal sealed class TileSet
 
     public Master Master => _master;
 
+    /// <summary>Whether every tile is still stored: not released, and no tile on a lost worker (or an older
+    /// incarnation of one). A set that is not live is rebuilt from lineage when needed.</summary>
+    public bool IsLive
+    {
+        get
+        {
+            if (IsReleased)
+            {
+                return false;
+            }
+
+            foreach (TileId id in Tiles)
+            {
+                if (!_master.IsLive(id))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>The input description of <paramref name="region"/> of this array: the tiles it overlaps and the part of each.</summary>
     public TileInput Input(TileExtent region)
     {

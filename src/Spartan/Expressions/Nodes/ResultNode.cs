@@ -23,8 +23,12 @@ internal sealed class ResultNode : Node
 
     public override string Label => TryGetLive(out TileSet? t) ? $"cached(a{t.ArrayId}, {t.Grid})" : "cached(lost: recompute)";
 
+    /// <summary>The tiles, when they are all still stored: not released, none on a lost worker.</summary>
     public bool TryGetLive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TileSet? tiles) =>
-        _tiles.TryGetTarget(out tiles) && !tiles.IsReleased;
+        _tiles.TryGetTarget(out tiles) && tiles.IsLive;
+
+    /// <summary>Points at tiles rebuilt from the lineage after the previous ones were lost.</summary>
+    public void Rebind(TileSet tiles) => _tiles.SetTarget(tiles);
 
     public override Node WithChildren(Node[] children) => this;
 
