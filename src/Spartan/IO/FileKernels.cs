@@ -28,9 +28,10 @@ public sealed record NpyReadKernel(string Path, string? Member, long DataOffset,
 /// <param name="Progress">Progress token (0: none).</param>
 public sealed record NpyWriteKernel(string Path, long DataOffset, long[] FileShape, long Progress) : FileKernel;
 
-/// <summary>Writes input 0 (one tile) as a new .npy file and fsyncs it; returns the data's chunk checksums (XXH3-64,
+/// <summary>Writes input 0 (one tile) as a .npy file and fsyncs it; returns the data's chunk checksums (XXH3-64,
 /// one per <paramref name="ChunkBytes"/> bytes) as a 1-d Int64 array.</summary>
-/// <param name="Path">The tile file to create (it must not exist).</param>
+/// <param name="Path">The tile file to create, or to overwrite in place when the save recycled an old generation's
+/// file.</param>
 /// <param name="ChunkBytes">Bytes per checksum chunk.</param>
 /// <param name="Progress">Progress token (0: none).</param>
 public sealed record StoreWriteKernel(string Path, int ChunkBytes, long Progress) : FileKernel;
@@ -128,31 +129,51 @@ internal static class FileKernels
 
     private static NDArray WriteNpy(NpyWriteKernel k, NDArray tile, TileExtent extent)
     {
+        // Positional writes go straight to the file (no stream buffer to flush); the caller fsyncs the whole file once
+        // every tile is in.
         using (var w = new FileIO.Writer(k.Path, FileMode.Open))
         {
-            NpyRegions.WriteBox(w.Stream, k.DataOffset, k.FileShape, extent.UlSpan, extent.LrSpan, tile.AsBytes(), tile.DType.SizeOf(), new IOProgressHub.Token(k.Progress));
-            w.Stream.Flush();
+            NpyRegions.WriteBox(w, k.DataOffset, k.FileShape, extent.UlSpan, extent.LrSpan, tile.AsBytes(), tile.DType.SizeOf(), new IOProgressHub.Token(k.Progress));
         }
 
         return NDArray.From(new[] { tile.Bytes }, Shape.Scalar);
     }
 
-    private static NDArray WriteTile(StoreWriteKernel k, NDArray tile)
+    /// <summary>Writes a tile file straight from the tile's buffer: segments of whole checksum chunks go out on
+    /// two lanes, each lane hashing its segment just before writing it (so hashing overlaps the other lane's write),
+    /// and the file is fsynced once at the end.</summary>
+    private static unsafe NDArray WriteTile(StoreWriteKernel k, NDArray tile)
     {
         byte[] header = NpyHeader.Build(tile.DType, tile.Shape);
-        ReadOnlySpan<byte> data = tile.AsBytes();
+        Span<byte> data = tile.AsBytes();
+        long length = data.Length;
+        int chunk = k.ChunkBytes;
+        var hashes = new ulong[(length + chunk - 1) / chunk];
+        int segment = Math.Max(1, FileIO.SegmentBytes / chunk) * chunk;
         var token = new IOProgressHub.Token(k.Progress);
-        ulong[] hashes = NpyRegions.ChunkHashes(data, k.ChunkBytes);
         try
         {
-            using var w = new FileIO.Writer(k.Path, FileMode.CreateNew, header.Length + data.Length);
-            w.Stream.Write(header);
-            while (!data.IsEmpty)
+            // A file already there was recycled from an old generation: overwrite its blocks rather than replace
+            // them (see TiledStore.PrepareGeneration); a new one gets its full length preallocated.
+            long total = header.Length + length;
+            bool recycled = File.Exists(k.Path);
+            using var w = recycled ? new FileIO.Writer(k.Path, FileMode.Open) : new FileIO.Writer(k.Path, FileMode.CreateNew, total);
+            if (recycled)
             {
-                int n = Math.Min(data.Length, 16 << 20);
-                w.Stream.Write(data[..n]);
-                data = data[n..];
-                token.Add(n);
+                w.SetLength(total);
+            }
+
+            w.Write(0, header);
+            fixed (byte* p = data)
+            {
+                nint start = (nint)p;
+                FileIO.ForSegments(length, segment, FileIO.WriteLanes, (off, len) =>
+                {
+                    var seg = new ReadOnlySpan<byte>((byte*)start + off, len);
+                    NpyRegions.ChunkHashes(seg, chunk, hashes.AsSpan((int)(off / chunk)));
+                    w.Write(header.Length + off, seg);
+                    token.Add(len);
+                });
             }
 
             w.Sync();

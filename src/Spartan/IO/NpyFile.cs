@@ -48,8 +48,8 @@ internal static class NpyFile
         {
             using (var w = new FileIO.Writer(tmp, FileMode.CreateNew, header.Length + ts.Bytes))
             {
-                w.Stream.Write(header);
-                w.File.SetLength(header.Length + ts.Bytes);
+                w.Write(0, header);
+                w.SetLength(header.Length + ts.Bytes);
             }
 
             long[] dims = d.Shape.ToArray();

@@ -154,6 +154,9 @@ internal abstract class ByteSource : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Whether <see cref="Read"/> is positional and thread-safe, so several lanes may read at once.</summary>
+    public virtual bool IsPositional => false;
+
     /// <summary>Fills <paramref name="dst"/> from <paramref name="offset"/>, or throws naming the file if it ends first.</summary>
     public abstract void Read(long offset, Span<byte> dst);
 
@@ -175,6 +178,8 @@ internal sealed class FileByteSource : ByteSource
     }
 
     public long Length { get; }
+
+    public override bool IsPositional => true;
 
     public override void Read(long offset, Span<byte> dst)
     {
@@ -310,7 +315,14 @@ internal static class NpyRegions
             long reported = 0;
             while (c.MoveNext())
             {
-                src.Read(dataOffset + c.FileOffset, dest.Slice((int)c.DestOffset, (int)c.RunBytes));
+                Span<byte> into = dest.Slice((int)c.DestOffset, (int)c.RunBytes);
+                if (src.IsPositional && c.RunBytes >= 2L * FileIO.SegmentBytes)
+                {
+                    ReadLanes(src, dataOffset, c.FileOffset, into, FileIO.SegmentBytes, null, 0, progress);
+                    continue;
+                }
+
+                src.Read(dataOffset + c.FileOffset, into);
                 reported += c.RunBytes;
                 if (reported >= (16 << 20))
                 {
@@ -360,6 +372,15 @@ internal static class NpyRegions
 
         long dataLen = h.DataBytes;
         long end = c.EndOffset;
+        if (src.IsPositional && c.Runs == 1 && c.FirstOffset % chunkBytes == 0 && (end % chunkBytes == 0 || end == dataLen) && c.RunBytes >= 2L * FileIO.SegmentBytes)
+        {
+            // The common case, a whole tile (or whole rows of a row-split one): one run of whole chunks, read straight
+            // into place on several lanes, each lane verifying its segment while the others wait on the disk.
+            int segment = Math.Max(1, FileIO.SegmentBytes / chunkBytes) * chunkBytes;
+            ReadLanes(src, h.DataOffset, c.FirstOffset, dest[..(int)c.RunBytes], segment, hashes, chunkBytes, progress);
+            return;
+        }
+
         int window = Math.Max(chunkBytes, Window / chunkBytes * chunkBytes);
         byte[]? buf = null;
         try
@@ -424,17 +445,38 @@ internal static class NpyRegions
         }
     }
 
-    /// <summary>The checksum of each <paramref name="chunkBytes"/> chunk of <paramref name="data"/>.</summary>
-    public static ulong[] ChunkHashes(ReadOnlySpan<byte> data, int chunkBytes)
+    /// <summary>Reads <paramref name="dest"/>.Length bytes of data starting at data offset <paramref name="at"/>
+    /// (the file offset minus the header's <paramref name="dataOffset"/>) straight into <paramref name="dest"/>,
+    /// <paramref name="segment"/> bytes per read on several lanes at once. With <paramref name="hashes"/>, each segment
+    /// (whole chunks: the caller aligns <paramref name="at"/> and <paramref name="segment"/> to them) is verified as
+    /// soon as it is in.</summary>
+    private static unsafe void ReadLanes(ByteSource src, long dataOffset, long at, Span<byte> dest, int segment, ulong[]? hashes, int chunkBytes, IOProgressHub.Token progress)
     {
-        var hashes = new ulong[(data.Length + chunkBytes - 1) / chunkBytes];
-        for (int k = 0; k < hashes.Length; k++)
+        fixed (byte* p = dest)
         {
-            int start = k * chunkBytes;
+            nint start = (nint)p;
+            FileIO.ForSegments(dest.Length, segment, FileIO.ReadLanes, (off, len) =>
+            {
+                var into = new Span<byte>((byte*)start + off, len);
+                src.Read(dataOffset + at + off, into);
+                if (hashes is not null)
+                {
+                    Verify(into, at + off, chunkBytes, hashes, src.Path);
+                }
+
+                progress.Add(len);
+            });
+        }
+    }
+
+    /// <summary>Writes the checksum of each <paramref name="chunkBytes"/> chunk of <paramref name="data"/> to
+    /// <paramref name="hashes"/> (one per chunk, the last chunk possibly short).</summary>
+    public static void ChunkHashes(ReadOnlySpan<byte> data, int chunkBytes, Span<ulong> hashes)
+    {
+        for (int k = 0, start = 0; start < data.Length; k++, start += chunkBytes)
+        {
             hashes[k] = XxHash3.HashToUInt64(data.Slice(start, Math.Min(chunkBytes, data.Length - start)));
         }
-
-        return hashes;
     }
 
     private static void Verify(ReadOnlySpan<byte> window, long windowStart, int chunkBytes, ulong[] hashes, string path)
@@ -452,23 +494,25 @@ internal static class NpyRegions
         }
     }
 
-    /// <summary>Writes <paramref name="src"/> (the box, row-major) into its place in a C-order file through
-    /// <paramref name="file"/>, one positioned write per run.</summary>
-    public static void WriteBox(Stream file, long dataOffset, ReadOnlySpan<long> fileShape, ReadOnlySpan<long> ul, ReadOnlySpan<long> lr, ReadOnlySpan<byte> src, int itemSize, IOProgressHub.Token progress)
+    /// <summary>Writes <paramref name="src"/> (the box, row-major) into its place in a C-order file with positional
+    /// writes of at most one segment each. One writer per tile: every tile of a .npy file writes the same file, and
+    /// more writers per tile only contend for its inode lock (see <see cref="FileIO.WriteLanes"/>).</summary>
+    public static void WriteBox(FileIO.Writer file, long dataOffset, ReadOnlySpan<long> fileShape, ReadOnlySpan<long> ul, ReadOnlySpan<long> lr, ReadOnlySpan<byte> src, int itemSize, IOProgressHub.Token progress)
     {
         var c = new RunCursor(fileShape, ul, lr, itemSize);
         long reported = 0;
         while (c.MoveNext())
         {
-            file.Position = dataOffset + c.FileOffset;
+            long at = dataOffset + c.FileOffset;
             ReadOnlySpan<byte> run = src.Slice((int)c.DestOffset, (int)c.RunBytes);
             while (!run.IsEmpty)
             {
-                int n = Math.Min(run.Length, 16 << 20);
-                file.Write(run[..n]);
+                int n = Math.Min(run.Length, FileIO.SegmentBytes);
+                file.Write(at, run[..n]);
+                at += n;
                 run = run[n..];
                 reported += n;
-                if (reported >= (16 << 20))
+                if (reported >= FileIO.SegmentBytes)
                 {
                     progress.Add(reported);
                     reported = 0;

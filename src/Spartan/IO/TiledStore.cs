@@ -13,7 +13,10 @@ namespace Spartan.IO;
 /// A save writes its tiles into a fresh generation folder (each worker writes its own tiles, fsynced), fsyncs the
 /// folder, writes the manifest under a temporary name, fsyncs it, and renames it over manifest.json. Until that
 /// rename the previous manifest and its generation are untouched, so a crash or a full disk leaves the previous
-/// save loadable. After it, generations other than the new and the previous one are deleted. One writer at a time.
+/// save loadable. After it, generations other than the new and the previous one are deleted. The new generation
+/// reuses the files of an older one when there is one (see <see cref="PrepareGeneration"/>), so a lazy load of the
+/// save before the previous one stops working from the start of the next save rather than from its end (its
+/// checksums refuse the overwritten files). One writer at a time.
 /// </summary>
 internal static class TiledStore
 {
@@ -39,7 +42,7 @@ internal static class TiledStore
         StoreManifest manifest;
         try
         {
-            Directory.CreateDirectory(genDir);
+            PrepareGeneration(dir, genDir, previous, ts.Grid.Count);
             var writes = new Task<NDArray>[ts.Grid.Count];
             var files = new string[writes.Length];
             for (int g = 0; g < writes.Length; g++)
@@ -65,7 +68,7 @@ internal static class TiledStore
             {
                 using (var w = new FileIO.Writer(tmp, FileMode.CreateNew, text.Length))
                 {
-                    w.Stream.Write(text);
+                    w.Write(0, text);
                     w.Sync();
                 }
             }
@@ -93,6 +96,49 @@ internal static class TiledStore
         IOProgressHub.Complete(token);
         Cleanup(dir, generation, previous);
         return manifest;
+    }
+
+    /// <summary>Creates the new generation's folder. If an old generation is lying around (the one before the
+    /// previous save, or a failed save's), it is renamed into place instead and its tile files are overwritten in
+    /// place: rewriting blocks a file already owns is several times faster than allocating new ones on a thin or
+    /// discard-mounted disk (measured 2.4-3.6 GB/s against 0.1-2 GB/s, bench/results/2026-11-29-io-2gb.md). Only the
+    /// published save is never touched; the recycled one was due for deletion after this save anyway. Files the new
+    /// tiling does not need are deleted.</summary>
+    private static void PrepareGeneration(string dir, string genDir, string? published, int tiles)
+    {
+        foreach (string old in Directory.EnumerateDirectories(dir, "gen-*"))
+        {
+            if (Path.GetFileName(old) == published)
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Move(old, genDir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not recyclable (in use, or gone meanwhile): the next candidate, or a fresh folder.
+                continue;
+            }
+
+            foreach (string f in Directory.EnumerateFileSystemEntries(genDir))
+            {
+                string name = Path.GetFileName(f);
+                bool keep = name.Length == 11 && name.StartsWith('t') && name.EndsWith(".npy", StringComparison.Ordinal)
+                    && int.TryParse(name.AsSpan(1, 6), NumberStyles.None, CultureInfo.InvariantCulture, out int g) && g < tiles
+                    && File.Exists(f);
+                if (!keep)
+                {
+                    FileIO.TryDelete(f);
+                }
+            }
+
+            return;
+        }
+
+        Directory.CreateDirectory(genDir);
     }
 
     /// <summary>Deletes generations other than the current and the previous one, and stale temporary manifests.</summary>

@@ -52,6 +52,51 @@ public class StoreTests
         }
     }
 
+    /// <summary>Tiles of several 8 MiB segments go through the parallel lanes (writes hashed per segment, reads
+    /// verified per segment, a short last chunk); repeated saves recycle the oldest generation's files, also when the
+    /// new tiling has fewer tiles.</summary>
+    [Fact]
+    public void LargeTilesUseParallelLanesAndRecycleOldGenerations()
+    {
+        using var ctx = SpartanContext.StartLocal(2);
+        using var tmp = new TempDir();
+        const long n = 2_700_001;
+        NDArray a = Sample(DType.Float64, new Shape(n), 1);
+        NDArray b = Sample(DType.Float64, new Shape(n), 2);
+        Sp.Save(Sp.FromArray(a, tileHint: new Shape(n / 2 + 1)), tmp["s"]);
+        Sp.Save(Sp.FromArray(b, tileHint: new Shape(n / 2 + 1)), tmp["s"]);
+        AssertSame(b, Sp.Load(tmp["s"]).Glom());
+        string[] before = Directory.GetDirectories(tmp["s"], "gen-*");
+        Assert.Equal(2, before.Length);
+
+        // The third save reuses the first save's folder (2 tile files) for its single tile.
+        Sp.Save(Sp.FromArray(a, tileHint: new Shape(n)), tmp["s"]);
+        AssertSame(a, Sp.Load(tmp["s"]).Glom());
+        string[] after = Directory.GetDirectories(tmp["s"], "gen-*");
+        Assert.Equal(2, after.Length);
+        string current = JsonDocument.Parse(File.ReadAllBytes(tmp["s/manifest.json"])).RootElement.GetProperty("manifest").GetProperty("generation").GetString()!;
+        string[] files = Directory.GetFiles(Path.Combine(tmp["s"], current));
+        Assert.Equal([Path.Combine(tmp["s"], current, "t000000.npy")], files);
+        AssertSame(a, Sp.FromNpy(files[0]).Glom());
+
+        Sp.ToNpy(Sp.FromArray(a, tileHint: new Shape(n / 2 + 1)), tmp["a.npy"]);
+        AssertSame(a, Sp.FromNpy(tmp["a.npy"], tileHint: new Shape(n / 3 + 1)).Glom());
+
+        // A flipped byte in the third 8 MiB segment is caught by that segment's lane.
+        using (var f = new FileStream(files[0], FileMode.Open, FileAccess.ReadWrite))
+        {
+            long at = f.Length - (n * 8) + (17L << 20) + 5;
+            f.Position = at;
+            int v = f.ReadByte();
+            f.Position = at;
+            f.WriteByte((byte)(v ^ 0x40));
+        }
+
+        Exception e = AssertClearError(() => Sp.Load(tmp["s"]).Glom(), files[0]);
+        Assert.Contains("checksum mismatch", e.ToString());
+        Assert.Contains("(chunk 17)", e.ToString());
+    }
+
     [Fact]
     public void StoreLayoutIsOneNpyPerTilePlusAManifest()
     {
@@ -312,7 +357,7 @@ public class StoreFailureTests
         Sp.Save(Sp.FromArray(a, tileHint: (10, 30)), tmp["s"]);
         foreach (long budget in (long[])[0, 100, 2000])
         {
-            FileIO.WriteHook = (path, s) => path.StartsWith(tmp.Path, StringComparison.Ordinal) ? new FullDiskStream(s, budget) : s;
+            FileIO.WriteHook = FullDisk(tmp.Path, budget);
             try
             {
                 Exception e = AssertClearError(() => Sp.Save(Sp.Zeros((40, 30), tileHint: (10, 30)), tmp["s"]), tmp.Path);
@@ -335,7 +380,7 @@ public class StoreFailureTests
         using var ctx = SpartanContext.StartLocal(2);
         using var tmp = new TempDir();
         Sp.Save(Sp.Arange(50), tmp["s"]);
-        FileIO.WriteHook = (path, s) => path.Contains("manifest.json.tmp", StringComparison.Ordinal) && path.StartsWith(tmp.Path, StringComparison.Ordinal) ? new FullDiskStream(s, 10) : s;
+        FileIO.WriteHook = FullDisk(Path.Combine(tmp["s"], "manifest.json.tmp"), 10);
         try
         {
             AssertClearError(() => Sp.Save(Sp.Arange(50) * 3, tmp["s"]), "manifest.json");
@@ -354,7 +399,7 @@ public class StoreFailureTests
         using var ctx = SpartanContext.StartLocal(3);
         using var tmp = new TempDir();
         Sp.ToNpy(Sp.Arange(300), tmp["a.npy"]);
-        FileIO.WriteHook = (path, s) => path.StartsWith(tmp.Path, StringComparison.Ordinal) ? new FullDiskStream(s, 1000) : s;
+        FileIO.WriteHook = FullDisk(tmp.Path, 1000);
         try
         {
             AssertClearError(() => Sp.ToNpy(Sp.Arange(300) * 2, tmp["a.npy"]), "a.npy");
@@ -368,39 +413,17 @@ public class StoreFailureTests
         Assert.Empty(Directory.GetFiles(tmp.Path, "*.tmp-*"));
     }
 
-    /// <summary>A stream that fails like a full disk once <paramref name="budget"/> bytes are written.</summary>
-    private sealed class FullDiskStream(Stream inner, long budget) : Stream
+    /// <summary>A write hook that fails like a full disk once <paramref name="budget"/> bytes in all are written to
+    /// files whose path starts with <paramref name="prefix"/>.</summary>
+    private static Action<string, int> FullDisk(string prefix, long budget)
     {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => inner.SetLength(value);
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
+        long written = 0;
+        return (path, bytes) =>
         {
-            if (Interlocked.Add(ref _written, buffer.Length) > budget)
+            if (path.StartsWith(prefix, StringComparison.Ordinal) && Interlocked.Add(ref written, bytes) > budget)
             {
                 throw new IOException("No space left on device");
             }
-
-            inner.Write(buffer);
-        }
+        };
     }
 }
