@@ -58,10 +58,15 @@ public static class SpartanCluster
         var result = new ClusterWorkerInfo[silos.Count];
         await Task.WhenAll(silos.Select(async (s, i) =>
         {
-            var remote = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(s.Key), s.Key, Guid.Empty, i, 0, s.Host, shipper: null);
+            var remote = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(s.Key), s.Key, Guid.Empty, i, 0, s.Host, shipper: null, options.Secret);
             WorkerReport? r = await Task.Run(remote.TryReport, ct).ConfigureAwait(false);
             result[i] = new ClusterWorkerInfo(i, r?.Host ?? s.Host, s.Endpoint, r is not null, s.LastHeartbeat,
-                r?.Tiles ?? 0, r?.Bytes ?? 0, r?.TasksRun ?? 0, r?.CpuPercent ?? 0, r?.MemoryBytes ?? 0, r?.Sessions ?? 0);
+                r?.Tiles ?? 0, r?.Bytes ?? 0, r?.TasksRun ?? 0, r?.CpuPercent ?? 0, r?.MemoryBytes ?? 0, r?.Sessions ?? 0)
+            {
+                DataEndpoint = r?.DataEndpoint,
+                DataPlaneReads = r?.DataPlaneReads ?? 0,
+                DataPlaneBytes = r?.DataPlaneBytes ?? 0,
+            };
         })).ConfigureAwait(false);
         return result;
     }
@@ -102,7 +107,7 @@ public static class SpartanCluster
             var workers = new RemoteWorker[silos.Count];
             for (int i = 0; i < workers.Length; i++)
             {
-                workers[i] = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper);
+                workers[i] = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper, options.Secret);
             }
 
             return (connection, workers);
@@ -127,4 +132,14 @@ public static class SpartanCluster
 /// <param name="CpuPercent">CPU use since its previous report, in percent of one core.</param>
 /// <param name="MemoryBytes">The worker process's working set.</param>
 /// <param name="Sessions">Driver sessions attached to it.</param>
-public sealed record ClusterWorkerInfo(int Id, string Host, string Address, bool Alive, DateTimeOffset LastHeartbeat, int Tiles, long Bytes, long TasksRun, double CpuPercent, long MemoryBytes, int Sessions);
+public sealed record ClusterWorkerInfo(int Id, string Host, string Address, bool Alive, DateTimeOffset LastHeartbeat, int Tiles, long Bytes, long TasksRun, double CpuPercent, long MemoryBytes, int Sessions)
+{
+    /// <summary>The "ip:port" of the worker's data plane (tile region reads over TCP), or null when it did not answer.</summary>
+    public string? DataEndpoint { get; init; }
+
+    /// <summary>Region reads the worker served over its data plane since it started.</summary>
+    public long DataPlaneReads { get; init; }
+
+    /// <summary>Tile data bytes the worker sent over its data plane since it started.</summary>
+    public long DataPlaneBytes { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Spartan.Cluster.DataPlane;
 using Spartan.Runtime;
 
 namespace Spartan.Cluster.Tests;
@@ -88,6 +89,89 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture
         Assert.Contains("secret", none.Message, StringComparison.Ordinal);
 
         // The cluster keeps working for clients that have the secret.
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Assert.Equal(45L, Sp.Arange(10).Sum().Glom().ToScalar<long>());
+    }
+
+    [Fact]
+    public async Task TileReadsBetweenWorkersGoOverTheDataPlane()
+    {
+        IReadOnlyList<ClusterWorkerInfo> before = await SpartanCluster.StatusAsync(cluster.Options());
+        Assert.All(before, w => Assert.False(string.IsNullOrEmpty(w.DataEndpoint), $"worker {w.Id} advertises no data plane"));
+        const long n = 1 << 16;
+        using (SpartanContext ctx = SpartanCluster.Connect(cluster.Options()))
+        {
+            using DistArray a = Sp.Rand(2 * n, seed: 21, tileHint: n).Evaluate();
+            Assert.NotEqual(a.Tiles[0].Worker, a.Tiles[1].Worker);
+            // The second half's worker adds the first half, which another worker holds: one 512 KB tile moves.
+            double[] sum = (a[Sp.Slice(n, null)] + a[Sp.Slice(null, n)]).Glom().ToArray<double>();
+            double[] all = a.Glom().ToArray<double>();
+            Assert.Equal(n, sum.Length);
+            for (long i = 0; i < n; i++)
+            {
+                Assert.Equal(all[n + i] + all[i], sum[i]);
+            }
+        }
+
+        IReadOnlyList<ClusterWorkerInfo> after = await SpartanCluster.StatusAsync(cluster.Options());
+        long reads = after.Sum(w => w.DataPlaneReads) - before.Sum(w => w.DataPlaneReads);
+        long bytes = after.Sum(w => w.DataPlaneBytes) - before.Sum(w => w.DataPlaneBytes);
+        // The moved tile, and the driver's Glom reads of both results, all travel over the data plane.
+        Assert.True(reads >= 3, $"{reads} data plane reads");
+        Assert.True(bytes >= 8 * n * 3, $"{bytes} data plane bytes");
+    }
+
+    [Fact]
+    public async Task TheDataPlaneRefusesAWrongSecret()
+    {
+        IReadOnlyList<ClusterWorkerInfo> workers = await SpartanCluster.StatusAsync(cluster.Options());
+        string endpoint = workers[0].DataEndpoint!;
+        var id = new TileId(1, 0, 0, 0);
+        var region = new TileExtent([0], [1], new Shape(1));
+
+        using (var wrong = new DataPlaneClient(endpoint, "not-the-secret"))
+        {
+            SpartanException e = Assert.Throws<SpartanException>(() => wrong.Read(Guid.NewGuid(), id, region));
+            Assert.Contains("refused", e.Message, StringComparison.Ordinal);
+        }
+
+        using (var none = new DataPlaneClient(endpoint, null))
+        {
+            Assert.Throws<SpartanException>(() => none.Read(Guid.NewGuid(), id, region));
+        }
+
+        // With the secret the connection is accepted, and an unknown session is refused with the worker's own error.
+        using var right = new DataPlaneClient(endpoint, cluster.Secret);
+        SpartanException unknown = Assert.Throws<SpartanException>(() => right.Read(Guid.NewGuid(), id, region));
+        Assert.Contains("not attached to session", unknown.Message, StringComparison.Ordinal);
+        unknown = Assert.Throws<SpartanException>(() => right.Read(Guid.NewGuid(), id, region));
+        Assert.Contains("not attached to session", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDataPlaneDropsMalformedRequests()
+    {
+        IReadOnlyList<ClusterWorkerInfo> workers = await SpartanCluster.StatusAsync(cluster.Options());
+        System.Net.IPEndPoint ep = System.Net.IPEndPoint.Parse(workers[0].DataEndpoint!);
+        using var s = new System.Net.Sockets.Socket(ep.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await s.ConnectAsync(ep);
+        byte[] preamble = new byte[DataPlaneProtocol.PreambleBytes];
+        Assert.True(DataPlaneProtocol.ReadExactly(s, preamble));
+        byte[] proof = new byte[DataPlaneProtocol.ProofBytes];
+        DataPlaneProtocol.Proof(DataPlaneProtocol.Key(cluster.Secret), preamble.AsSpan(5), proof);
+        DataPlaneProtocol.WriteAll(s, proof);
+        byte[] ok = new byte[1];
+        Assert.True(DataPlaneProtocol.ReadExactly(s, ok));
+        Assert.Equal(1, ok[0]);
+        // A header claiming a rank of a billion: the server must drop the connection, not allocate.
+        byte[] header = new byte[DataPlaneProtocol.RequestHeaderBytes];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, DataPlaneProtocol.Magic);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(40), 1_000_000_000);
+        DataPlaneProtocol.WriteAll(s, header);
+        s.ReceiveTimeout = 10_000;
+        Assert.False(DataPlaneProtocol.ReadExactly(s, ok), "the server answered a malformed request");
+
+        // The worker still serves well-formed clients.
         using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
         Assert.Equal(45L, Sp.Arange(10).Sum().Glom().ToScalar<long>());
     }

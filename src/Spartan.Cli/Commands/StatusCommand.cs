@@ -25,7 +25,7 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         options.Cluster = settings.Cluster ?? options.Cluster ?? throw new ArgumentException("--cluster HOST:PORT is required");
         options.Secret = settings.Secret ?? options.Secret;
         IReadOnlyList<ClusterWorkerInfo> workers = await SpartanCluster.StatusAsync(options, cancellationToken);
-        var table = new Table().AddColumns("id", "host", "address", "alive", "last heartbeat", "tiles", "bytes", "CPU", "memory");
+        var table = new Table().AddColumns("id", "host", "address", "alive", "last heartbeat", "tiles", "bytes", "CPU", "memory", "data plane", "served");
         foreach (ClusterWorkerInfo w in workers)
         {
             table.AddRow(
@@ -37,7 +37,9 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                 w.Tiles.ToString(CultureInfo.InvariantCulture),
                 Bytes(w.Bytes),
                 $"{w.CpuPercent:F0}%",
-                Bytes(w.MemoryBytes));
+                Bytes(w.MemoryBytes),
+                Markup.Escape(w.DataEndpoint ?? "-"),
+                $"{w.DataPlaneReads.ToString(CultureInfo.InvariantCulture)} reads, {Bytes(w.DataPlaneBytes)}");
         }
 
         AnsiConsole.MarkupLine($"cluster [bold]{Markup.Escape(options.Cluster)}[/]: {workers.Count} worker(s)");

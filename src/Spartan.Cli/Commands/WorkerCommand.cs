@@ -21,6 +21,10 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [Description("Silo port (the gateway uses PORT+1); default: a free pair.")]
         public int? Port { get; init; }
 
+        [CommandOption("--data-port <PORT>")]
+        [Description("TCP port of the worker's data plane (tile reads between workers); default: one the OS picks.")]
+        public int? DataPort { get; init; }
+
         [CommandOption("--host <HOST>")]
         [Description("The address other machines reach this worker at (default: the one that routes to the cluster).")]
         public string? Host { get; init; }
@@ -38,7 +42,9 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
                 ? Spectre.Console.ValidationResult.Error("--join HOST:PORT is required (the address `spartan cluster start` printed)")
                 : Port is <= 0 or >= 65535
                     ? Spectre.Console.ValidationResult.Error($"--port must be from 1 to 65534, got {Port}")
-                    : Spectre.Console.ValidationResult.Success();
+                    : DataPort is <= 0 or > 65535
+                        ? Spectre.Console.ValidationResult.Error($"--data-port must be from 1 to 65535, got {DataPort}")
+                        : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -55,6 +61,7 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             Join = settings.Join ?? options.Cluster,
             Primary = settings.Primary,
             Port = settings.Port,
+            DataPort = settings.DataPort,
             AdvertisedHost = settings.Host,
             Secret = settings.Secret ?? options.Secret,
             LogLevel = options.LogLevel,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Spartan.Cluster.Contracts;
+using Spartan.Cluster.DataPlane;
 using Spartan.Cluster.Wire;
 using Spartan.Runtime;
 
@@ -12,9 +13,16 @@ namespace Spartan.Cluster.Client;
 /// once when Orleans says the silo is unavailable, and within a membership poll when the driver's
 /// <see cref="MembershipWatch"/> sees the silo declared dead while the call is pending (Orleans would otherwise let
 /// it hang until its response timeout).
+/// <para>Region reads (<see cref="GetRegionAsync"/>) bypass Orleans: they go over the worker's data plane, a pooled
+/// TCP connection authenticated with the cluster secret (<see cref="DataPlaneClient"/>), whose endpoint the worker
+/// grain tells once. A data plane socket that fails is retried once on a fresh connection, then the worker is lost.</para>
 /// </summary>
-internal sealed partial class RemoteWorker : IWorker
+internal sealed partial class RemoteWorker : IWorker, IDisposable
 {
+    private readonly string? _secret;
+    private readonly object _dataGate = new();
+    private DataPlaneClient? _data;
+    private bool _dataKnown;
     private readonly CancellationTokenSource _lost = new();
     private static readonly TimeSpan s_statusTimeout = TimeSpan.FromSeconds(5);
     private readonly IWorkerGrain _grain;
@@ -24,8 +32,9 @@ internal sealed partial class RemoteWorker : IWorker
     private string _host;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.UtcNow;
 
-    public RemoteWorker(IWorkerGrain grain, string key, Guid session, int id, int incarnation, string host, ModuleShipper? shipper)
+    public RemoteWorker(IWorkerGrain grain, string key, Guid session, int id, int incarnation, string host, ModuleShipper? shipper, string? secret = null)
     {
+        _secret = secret;
         _grain = grain;
         _key = key;
         _session = session;
@@ -55,6 +64,20 @@ internal sealed partial class RemoteWorker : IWorker
         catch (ObjectDisposedException)
         {
         }
+
+        CloseDataPlane();
+    }
+
+    /// <summary>Closes the pooled data plane connections.</summary>
+    public void Dispose() => CloseDataPlane();
+
+    private void CloseDataPlane()
+    {
+        lock (_dataGate)
+        {
+            _data?.Dispose();
+            _data = null;
+        }
     }
 
     public Task CreateAsync(TileId id, StoredTile tile, CancellationToken ct = default)
@@ -81,8 +104,64 @@ internal sealed partial class RemoteWorker : IWorker
     public async Task<TileLease> GetRegionAsync(TileId id, TileExtent region, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        byte[] data = await Call(_grain.GetRegion(_session, WireCodec.EncodeRegionRequest(id, region))).ConfigureAwait(false);
-        return new TileLease(WireCodec.DecodeArray(data));
+        DataPlaneClient? client = await DataPlaneAsync().ConfigureAwait(false);
+        if (client is null)
+        {
+            byte[] data = await Call(_grain.GetRegion(_session, WireCodec.EncodeRegionRequest(id, region))).ConfigureAwait(false);
+            return new TileLease(WireCodec.DecodeArray(data));
+        }
+
+        for (int attempt = 0; ; attempt++)
+        {
+            ThrowIfLost();
+            try
+            {
+                // The socket calls are synchronous (straight into the result's buffer); they run off the caller's thread
+                // so that a worker declared lost releases the caller at once.
+                NDArray a = await Task.Run(() => client.Read(_session, id, region, fresh: attempt > 0), CancellationToken.None)
+                    .WaitAsync(_lost.Token).ConfigureAwait(false);
+                return new TileLease(a);
+            }
+            catch (DataPlaneBrokenException e)
+            {
+                if (attempt > 0 || IsLost)
+                {
+                    throw Lost(e);
+                }
+            }
+            catch (ObjectDisposedException e) when (IsLost)
+            {
+                throw Lost(e);
+            }
+            catch (OperationCanceledException) when (IsLost)
+            {
+                throw Lost(null);
+            }
+        }
+    }
+
+    /// <summary>The client of the worker's data plane, learned from its grain once; null when it has none.</summary>
+    private async Task<DataPlaneClient?> DataPlaneAsync()
+    {
+        lock (_dataGate)
+        {
+            if (_dataKnown)
+            {
+                return _data;
+            }
+        }
+
+        string? endpoint = await Call(_grain.DataEndpoint()).ConfigureAwait(false);
+        lock (_dataGate)
+        {
+            if (!_dataKnown && !IsLost)
+            {
+                _data = endpoint is null ? null : new DataPlaneClient(endpoint, _secret);
+                _dataKnown = true;
+            }
+
+            return _data;
+        }
     }
 
     public Task UpdateAsync(TileId id, TileExtent region, NDArray data, ReduceOp reducer, CancellationToken ct = default)

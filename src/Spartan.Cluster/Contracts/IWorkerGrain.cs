@@ -50,6 +50,11 @@ internal interface IWorkerGrain : IGrainWithStringKey
     [ResponseTimeout("06:00:00")]
     Task<byte[]> TileOp(Guid session, byte[] payload);
 
+    /// <summary>The "ip:port" of the worker process's data plane (region reads over TCP, docs/cluster.md), or null
+    /// when it has none.</summary>
+    [AlwaysInterleave]
+    Task<string?> DataEndpoint();
+
     /// <summary>What the worker holds and how its process is doing.</summary>
     [AlwaysInterleave]
     Task<WorkerReport> Report();
@@ -64,6 +69,9 @@ internal interface IWorkerGrain : IGrainWithStringKey
 /// <param name="CpuPercent">CPU use since the previous report, in percent of one core.</param>
 /// <param name="MemoryBytes">The process working set.</param>
 /// <param name="Sessions">Driver sessions attached.</param>
+/// <param name="DataEndpoint">The data plane's "ip:port", or null.</param>
+/// <param name="DataPlaneReads">Region reads served over the data plane since start.</param>
+/// <param name="DataPlaneBytes">Data bytes sent over the data plane since start.</param>
 [GenerateSerializer]
 [Immutable]
 internal sealed record WorkerReport(
@@ -74,4 +82,7 @@ internal sealed record WorkerReport(
     [property: Id(4)] long TasksRun,
     [property: Id(5)] double CpuPercent,
     [property: Id(6)] long MemoryBytes,
-    [property: Id(7)] int Sessions);
+    [property: Id(7)] int Sessions,
+    [property: Id(8)] string? DataEndpoint,
+    [property: Id(9)] long DataPlaneReads,
+    [property: Id(10)] long DataPlaneBytes);

@@ -24,6 +24,10 @@ public sealed class WorkerHostOptions
     /// <summary>The silo port; the gateway (client) port is the next one. Null picks a free pair.</summary>
     public int? Port { get; set; }
 
+    /// <summary>The TCP port of the data plane (tile region reads from peers and drivers, docs/cluster.md); null lets
+    /// the OS pick a free one. It listens on the advertised address (every address when that is not loopback).</summary>
+    public int? DataPort { get; set; }
+
     /// <summary>The address other processes reach this one at; null: 127.0.0.1 when joining a loopback address,
     /// else the local address that routes to the primary.</summary>
     public string? AdvertisedHost { get; set; }
@@ -65,6 +69,11 @@ public static class WorkerHost
         int siloPort = options.Primary ? primary.Port : options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
         bool loopback = IPAddress.IsLoopback(advertised);
         IPAddress bind = loopback ? advertised : IPAddress.Any;
+        if (options.DataPort is int dp && !options.Primary && (dp is <= 0 or > 65535 || dp == siloPort || dp == siloPort + 1 || !ClusterIdentity.IsFree(bind, dp)))
+        {
+            throw new SpartanException($"data plane port {dp} on {bind} is invalid or already in use; choose another with --data-port");
+        }
+
         foreach (int p in new[] { siloPort, siloPort + 1 })
         {
             if (!ClusterIdentity.IsFree(bind, p))
@@ -96,6 +105,7 @@ public static class WorkerHost
                 silo.ConfigureEndpoints(advertised, siloPort, siloPort + 1, listenOnAnyHostAddress: !loopback);
                 silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
                 silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+                silo.Services.AddSingleton(new DataPlaneSettings(advertised, options.DataPort ?? 0, options.Secret));
                 silo.Services.AddSingleton<WorkerRuntime>();
             })
             .Build();
@@ -119,15 +129,16 @@ public static class WorkerHost
         try
         {
             string address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+            string? data = null;
             if (!options.Primary)
             {
-                // Create the runtime now, so that the first driver call finds it ready.
-                _ = host.Services.GetRequiredService<WorkerRuntime>();
+                // Create the runtime (and its data plane listener) now, so that the first driver call finds it ready.
+                data = host.Services.GetRequiredService<WorkerRuntime>().DataPlane.Endpoint;
             }
 
             ready(options.Primary
                 ? $"primary ready: {primary.Address}:{primary.Port} (silo {address}, pid {Environment.ProcessId})"
-                : $"worker ready: {address} (pid {Environment.ProcessId})");
+                : $"worker ready: {address} (pid {Environment.ProcessId}, data plane {data})");
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally

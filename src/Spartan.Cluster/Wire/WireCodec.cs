@@ -11,8 +11,9 @@ namespace Spartan.Cluster.Wire;
 /// </summary>
 internal static class WireCodec
 {
-    /// <summary>Format version: a peer speaking another version is refused at attach.</summary>
-    public const int Version = 1;
+    /// <summary>Format version: a peer speaking another version is refused at attach. 2: region reads go over the
+    /// data plane (the grain's DataEndpoint, the report's data plane fields).</summary>
+    public const int Version = 2;
 
     private enum KernelTag : byte
     {

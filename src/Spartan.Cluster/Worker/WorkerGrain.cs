@@ -72,5 +72,7 @@ internal sealed class WorkerGrain(WorkerRuntime runtime) : Grain, IWorkerGrain
         return WireCodec.EncodeArray(output);
     });
 
+    public Task<string?> DataEndpoint() => Task.FromResult<string?>(runtime.DataPlane.Endpoint);
+
     public Task<WorkerReport> Report() => Task.FromResult(runtime.Report());
 }
