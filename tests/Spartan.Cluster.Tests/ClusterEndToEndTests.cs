@@ -11,6 +11,49 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture
     private static readonly TimeSpan s_cli = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public void AKernelThrowingInAWorkerShowsTheUsersLineAndTheClusterKeepsWorking()
+    {
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Expr x = Sp.Rand(1000, seed: 5, tileHint: 250);
+        Expr bad = Sp.Map(x, Kernels.Boom);
+        var e = Assert.Throws<SpartanException>(() => bad.Glom());
+        Assert.True(e.ToString().Contains("boom from the kernel", StringComparison.Ordinal), e.ToString());
+        Assert.NotNull(e.ExprTrace);
+        Assert.Contains("ClusterEndToEndTests.cs", e.ExprTrace);
+        Assert.Equal(1000.0, Sp.Ones(1000, tileHint: 250).Sum().Glom().ToScalar<double>());
+    }
+
+    [Fact]
+    public void AKernelWhoseAssemblyCannotLoadInAWorkerFailsClearlyAndTheClusterKeepsWorking()
+    {
+        // This class references xunit, which the workers never have: its kernel cannot be loaded there.
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        var e = Assert.Throws<SpartanException>(() => Sp.Map(Sp.Ones(100, tileHint: 50), NeedsXunit).Glom());
+        Assert.True(e.Message.Contains("xunit", StringComparison.Ordinal), e.Message);
+        Assert.Contains("ClusterEndToEndTests.cs", e.ExprTrace);
+        Assert.Equal(100.0, Sp.Ones(100, tileHint: 50).Sum().Glom().ToScalar<double>());
+    }
+
+    private static NDArray NeedsXunit(NDArray tile) => tile;
+
+    [Fact]
+    public async Task ASecondPrimaryOnATakenPortFailsWithOneLine()
+    {
+        string port = cluster.Address[(cluster.Address.LastIndexOf(':') + 1)..];
+        (int code, string output) = await ClusterFixture.RunCli(s_cli, new Dictionary<string, string> { ["SPARTAN_SECRET"] = cluster.Secret }, "worker", "--primary", "--port", port);
+        Assert.NotEqual(0, code);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("error:", StringComparison.Ordinal) && l.Contains(port, StringComparison.Ordinal));
+        Assert.Equal(1000.0, WithCluster(() => Sp.Ones(1000, tileHint: 250).Sum().Glom().ToScalar<double>()));
+    }
+
+    private T WithCluster<T>(Func<T> body)
+    {
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        return body();
+    }
+
+    [Fact]
     public void ElementwiseMatchesEmbedded() => Same(() =>
     {
         Expr x = Sp.Rand((300, 41), seed: 3);

@@ -4,6 +4,9 @@ namespace Spartan.Cluster.Tests;
 /// kernels would: the workers load this assembly as shipped by the driver, and never have xunit.</summary>
 public static class Kernels
 {
+    /// <summary>A kernel that fails in the worker.</summary>
+    public static NDArray Boom(NDArray tile) => throw new InvalidOperationException("boom from the kernel");
+
     /// <summary>A map whose lambda captures a double, an array, a string and a Shape.</summary>
     public static Expr ScaleAndShift(Expr x, double scale, long[] offsets, string label, Shape shape) =>
         Sp.Map(x, tile =>
