@@ -79,6 +79,19 @@ public readonly struct Shape : IEquatable<Shape>
         return f;
     }
 
+    /// <summary>The multi-index of a row-major flat position (the inverse of <see cref="FlatIndex"/>).</summary>
+    internal long[] Unflat(long flat)
+    {
+        var idx = new long[Rank];
+        for (int a = Rank - 1; a >= 0; a--)
+        {
+            idx[a] = flat % Dims[a];
+            flat /= Dims[a];
+        }
+
+        return idx;
+    }
+
     /// <summary>The shape with one axis removed (or set to 1 when <paramref name="keep"/>).</summary>
     internal Shape WithoutAxis(int axis, bool keep = false)
     {

@@ -112,7 +112,7 @@ internal static class MapLowering
                 // An input split point i becomes the first output index whose input index is on the far side of i.
                 foreach (long i in g.Bounds(j))
                 {
-                    long o = m.Step > 0 ? CeilDiv(i - m.Start, m.Step) : CeilDiv(m.Start - i + 1, -m.Step);
+                    long o = m.Step > 0 ? IndexMath.CeilDiv(i - m.Start, m.Step) : IndexMath.CeilDiv(m.Start - i + 1, -m.Step);
                     if (o > 0 && o < n)
                     {
                         cuts.Add(o);
@@ -162,7 +162,6 @@ internal static class MapLowering
         return ins;
     }
 
-    private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 }
 
 /// <summary>Where a task runs: on the worker that holds the most bytes of its inputs (ties: tile index mod W).</summary>

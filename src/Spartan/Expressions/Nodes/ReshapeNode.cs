@@ -56,7 +56,7 @@ internal sealed class ReshapeNode : Node
             return new TileExtent(ul, ul.ToArray(), shape);
         }
 
-        long[] a = Unflat(first, shape), b = Unflat(first + count - 1, shape);
+        long[] a = shape.Unflat(first), b = shape.Unflat(first + count - 1);
         int d = 0;
         while (d < r - 1 && a[d] == b[d])
         {
@@ -73,17 +73,5 @@ internal sealed class ReshapeNode : Node
         }
 
         return new TileExtent(ul, lr, shape);
-    }
-
-    private static long[] Unflat(long flat, Shape shape)
-    {
-        var idx = new long[shape.Rank];
-        for (int a = shape.Rank - 1; a >= 0; a--)
-        {
-            idx[a] = flat % shape.Dims[a];
-            flat /= shape.Dims[a];
-        }
-
-        return idx;
     }
 }

@@ -200,13 +200,13 @@ internal sealed class AssignNode : Node
             long a, b;
             if (m.Step > 0)
             {
-                a = CeilDiv(lo - m.Start, m.Step);
-                b = CeilDiv(hi - m.Start, m.Step);
+                a = IndexMath.CeilDiv(lo - m.Start, m.Step);
+                b = IndexMath.CeilDiv(hi - m.Start, m.Step);
             }
             else
             {
-                a = CeilDiv(m.Start - (hi - 1), -m.Step);
-                b = CeilDiv(m.Start - lo + 1, -m.Step);
+                a = IndexMath.CeilDiv(m.Start - (hi - 1), -m.Step);
+                b = IndexMath.CeilDiv(m.Start - lo + 1, -m.Step);
             }
 
             a = Math.Max(a, 0);
@@ -223,5 +223,4 @@ internal sealed class AssignNode : Node
         return new TileExtent(ul, lr, view);
     }
 
-    private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 }
