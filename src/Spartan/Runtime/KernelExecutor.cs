@@ -100,7 +100,15 @@ internal static class KernelExecutor
             return output;
         }
 
-        using var runner = new ProgramRunner(program, inputs, Layouts(task, k.Maps, extents), extent.Shape, streamOutput: output.Bytes >= StreamingBytes);
+        (long Base, long[] Strides)[] layouts = Layouts(task, k.Maps, extents);
+        bool stream = output.Bytes >= StreamingBytes;
+        if (ProgramCompiler.TryRun(program, inputs, layouts, extent.Shape, output.Buffer, stream))
+        {
+            Kernels.Loops.Streaming.Fence();
+            return output;
+        }
+
+        using var runner = new ProgramRunner(program, inputs, layouts, extent.Shape, streamOutput: stream);
         long[] dims = runner.Dims;
         int last = dims.Length - 1;
         Span<long> idx = stackalloc long[last];

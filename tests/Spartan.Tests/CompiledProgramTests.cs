@@ -1,0 +1,80 @@
+using Spartan.Runtime;
+
+namespace Spartan.Tests;
+
+/// <summary>Programs compiled to expression templates give the interpreter's exact bits, on contiguous tiles, odd
+/// tilings and 1 or 3 workers; views and unsupported operations still run (interpreted).</summary>
+public class CompiledProgramTests
+{
+    private static readonly double[] Specials = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.0, -0.0, 1e-310, -1e308, 3.5];
+
+    public static TheoryData<int, int> Cases => new() { { 1, 7 }, { 3, 7 }, { 3, 1000 }, { 1, 4099 } };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void CompiledAndInterpretedGiveTheSameBits(int workers, int tile)
+    {
+        using SpartanContext ctx = Oracle.Start(workers);
+        long n = 10_007;
+        Expr a = Data(n, 1, tile), b = Data(n, 2, tile), c = Data(n, 3, tile + 3);
+        var programs = new (string What, Func<Expr> Build)[]
+        {
+            ("a*b+c*2-1", () => (a * b) + (c * 2.0) - 1.0),
+            ("-(|a|/b)^2 - c", () => -Sp.Square(Sp.Abs(a) / b) - c),
+            ("float32 a*b-c/3", () => (a.AsType(DType.Float32) * b.AsType(DType.Float32)) - (c.AsType(DType.Float32) / 3.0)),
+            ("2-d (a*b+1)", () => ((a * b) + 1.0)[..10_000].Reshape((100, 100))),
+        };
+
+        foreach ((string what, Func<Expr> build) in programs)
+        {
+            long before = ProgramCompiler.TilesRun;
+            double[] compiled = AsDoubles(build().Glom());
+            bool tookCompiledPath = ProgramCompiler.TilesRun > before;
+            ProgramCompiler.Enabled = false;
+            try
+            {
+                double[] interpreted = AsDoubles(build().Glom());
+                Assert.Equal(interpreted.Length, compiled.Length);
+                for (int i = 0; i < compiled.Length; i++)
+                {
+                    Assert.True(BitConverter.DoubleToInt64Bits(compiled[i]) == BitConverter.DoubleToInt64Bits(interpreted[i]),
+                        $"{what} [{i}]: compiled {compiled[i]}, interpreted {interpreted[i]}");
+                }
+            }
+            finally
+            {
+                ProgramCompiler.Enabled = true;
+            }
+
+            if (what.StartsWith("a*b", StringComparison.Ordinal))
+            {
+                Assert.True(tookCompiledPath, $"{what} should run compiled on contiguous tiles");
+            }
+        }
+    }
+
+    [Theory, InlineData(1), InlineData(3)]
+    public void ViewsAndOtherOperationsFallBackToTheInterpreter(int workers)
+    {
+        using SpartanContext ctx = Oracle.Start(workers);
+        Ref x = Ref.Random(DType.Float64, [40, 30], 5, -2, 2);
+        Expr xe = x.ToExpr(tileHint: (7, 11));
+        Oracle.AssertEq((xe.T * 2.0) - 1.0, Ref.Make(DType.Float64, [30, 40], i => (x.At(i[1], i[0]) * 2.0) - 1.0), what: "transposed view");
+        Oracle.AssertEq(Sp.Exp(xe) * xe, x.Map(DType.Float64, v => Math.Exp(v) * v), (7, 11), "exp (not compiled)");
+        Oracle.AssertEq(xe[.., 3..20] + 1.0, Ref.Make(DType.Float64, [40, 17], i => x.At(i[0], i[1] + 3) + 1.0), what: "column slice");
+    }
+
+    private static Expr Data(long n, int seed, int tile)
+    {
+        var rng = new Random(seed);
+        var v = new double[n];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = i % 97 < Specials.Length ? Specials[i % 97] : (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-5, 6));
+        }
+
+        return Sp.FromArray(NDArray.From(v, n), tileHint: tile);
+    }
+
+    private static double[] AsDoubles(NDArray a) =>
+        a.DType == DType.Float32 ? Array.ConvertAll(a.ToArray<float>(), f => (double)f) : a.ToArray<double>();
+}
