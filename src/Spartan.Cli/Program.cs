@@ -20,6 +20,9 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run an application (k-means, logistic/linear/ridge regression, CG) and print its convergence; --plot writes a PNG.")
         .WithExample("run", "kmeans", "--size", "1000000", "--k", "8", "--plot", "kmeans.png");
+    config.AddCommand<ExplainCommand>("explain")
+        .WithDescription("Print the plan of an application's main expression (one step): each optimizer stage, the tiling, the predicted bytes moved.")
+        .WithExample("explain", "logreg", "--size", "1000000");
     config.AddBranch("cluster", cluster =>
     {
         cluster.SetDescription("Run a multi-process cluster on this machine.");

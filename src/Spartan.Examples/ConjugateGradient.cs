@@ -36,6 +36,15 @@ public sealed class ConjugateGradient : IApp
         }
     }
 
+    /// <inheritdoc/>
+    public Expr MainExpression(AppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (DistArray a, DistArray b) = Generate(options.Size, options.Seed);
+        return a.Dot(b);
+    }
+
     /// <summary>A = BᵀB/N + I with B ~ N(0, 1) (N x N), and b ~ N(0, 1).</summary>
     public static (DistArray A, DistArray B) Generate(long n, int seed)
     {

@@ -18,6 +18,11 @@ public interface IApp
     /// <returns>The result with the objective of every iteration.</returns>
     /// <exception cref="ArgumentException">A parameter is invalid (k &lt;= 0, size &lt;= 0, ...).</exception>
     AppResult Run(AppOptions options, IProgress<IterationInfo>? progress = null);
+
+    /// <summary>The application's main expression, one step on data generated for <paramref name="options"/>, not
+    /// evaluated (<c>spartan explain</c> prints its plan). Its inputs are evaluated arrays that live as long as it.</summary>
+    /// <exception cref="ArgumentException">A parameter is invalid.</exception>
+    Expr MainExpression(AppOptions options);
 }
 
 /// <summary>The parameters every application reads (each uses the ones it needs).</summary>

@@ -22,16 +22,28 @@ public sealed class KMeans : IApp
     /// <inheritdoc/>
     public AppResult Run(AppOptions options, IProgress<IterationInfo>? progress = null)
     {
+        Check(options);
+        using DistArray x = Generate(options.Size, options.Dimensions, options.K, options.Seed);
+        NDArray init = x[..options.K].Glom();
+        return Fit(x, init, options.Iterations, progress);
+    }
+
+    /// <inheritdoc/>
+    public Expr MainExpression(AppOptions options)
+    {
+        Check(options);
+        DistArray x = Generate(options.Size, options.Dimensions, options.K, options.Seed);
+        return Sp.NearestCenterSums(x, Sp.FromArray(x[..options.K].Glom()));
+    }
+
+    private static void Check(AppOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (options.K > options.Size)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"k ({options.K}) must not exceed the number of rows ({options.Size})");
         }
-
-        using DistArray x = Generate(options.Size, options.Dimensions, options.K, options.Seed);
-        NDArray init = x[..options.K].Glom();
-        return Fit(x, init, options.Iterations, progress);
     }
 
     /// <summary>Blobs: k centres ~ N(0, 5²), each row a random centre plus N(0, 1) noise.</summary>

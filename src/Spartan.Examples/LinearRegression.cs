@@ -44,6 +44,16 @@ public sealed class LinearRegression : IApp
         }
     }
 
+    /// <inheritdoc/>
+    public Expr MainExpression(AppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (DistArray x, _) = Generate(options.Size, options.Dimensions, options.Seed);
+        Expr gram = x.T.Dot(x);
+        return _ridge ? gram + (options.Lambda * Sp.Eye(options.Dimensions)) : gram;
+    }
+
     /// <summary>X ~ N(0, 1) (n x d), y = X·w* + 0.1 N(0, 1) with w*_j = 1 + j/d.</summary>
     public static (DistArray X, DistArray Y) Generate(long n, int d, int seed)
     {

@@ -31,6 +31,16 @@ public sealed class LogisticRegression : IApp
         }
     }
 
+    /// <inheritdoc/>
+    public Expr MainExpression(AppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (DistArray x, DistArray y) = Generate(options.Size, options.Dimensions, options.Seed);
+        Expr w = Sp.Zeros(options.Dimensions);
+        return w - (options.LearningRate / options.Size * x.T.Dot(Sigmoid(x.Dot(w)) - y));
+    }
+
     /// <summary>X ~ N(0, 1) (n x d), w* ~ N(0, 1)/√d, y = 1 where u &lt; σ(X·w*) for uniform u.</summary>
     public static (DistArray X, DistArray Y) Generate(long n, int d, int seed)
     {

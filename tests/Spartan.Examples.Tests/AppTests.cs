@@ -358,3 +358,29 @@ public class AppTests
         public void Report(IterationInfo value) => report(value);
     }
 }
+
+/// <summary>`spartan explain APP`: each application's main expression is one step, fused as its description says.</summary>
+public class MainExpressionTests
+{
+    [Theory, InlineData("kmeans", "nearest_center_sums", new long[] { 4, 4 }), InlineData("logreg", "row_dot", new long[] { 3 }),
+     InlineData("linreg", "dot(a.T, b)", new long[] { 3, 3 }), InlineData("ridge", "fused_map", new long[] { 3, 3 }),
+     InlineData("cg", "dot(a, b)", new long[] { 50 })]
+    public void ExplainsOneStepAndEvaluates(string name, string planHas, long[] shape)
+    {
+        using SpartanContext ctx = SpartanContext.StartLocal(new SpartanOptions { Workers = 3, MinTileElements = 1 });
+        IApp app = Apps.Find(name)!;
+        Expr main = app.MainExpression(new AppOptions { Size = 50, Dimensions = 3, K = 4 });
+        string plan = main.Explain();
+        Assert.Contains("== Lowering ==", plan);
+        Assert.Contains(planHas, plan);
+        Assert.Equal(new Shape(shape), main.Evaluate().Shape);
+    }
+
+    [Fact]
+    public void BadParametersAreNamed()
+    {
+        using SpartanContext ctx = SpartanContext.StartLocal(new SpartanOptions { Workers = 1 });
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Apps.Find("kmeans")!.MainExpression(new AppOptions { Size = 3, K = 5 }));
+        Assert.Contains("k (5)", e.Message);
+    }
+}
