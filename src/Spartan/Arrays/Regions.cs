@@ -27,12 +27,15 @@ internal static class Regions
         }
 
         int es = src.DType.SizeOf();
-        Span<byte> s = src.AsBytes(), d = dst.AsBytes();
         if (rank == 0)
         {
-            s[..es].CopyTo(d);
+            Array.Copy(src.Buffer, 0, dst.Buffer, 0, 1);
             return;
         }
+
+        // Byte spans for the usual tile; a buffer past 2 GiB of bytes has no byte span, so it copies by elements.
+        bool bytes = (long)src.Buffer.Length * es <= int.MaxValue && (long)dst.Buffer.Length * es <= int.MaxValue;
+        Span<byte> s = bytes ? src.AsBytes() : default, d = bytes ? dst.AsBytes() : default;
 
         long[] ss = src.Shape.Strides(), ds = dst.Shape.Strides();
 
@@ -62,7 +65,15 @@ internal static class Regions
                 dof += idx[a] * ds[a];
             }
 
-            s.Slice((int)(so * es), (int)(run * es)).CopyTo(d.Slice((int)(dof * es), (int)(run * es)));
+            if (bytes)
+            {
+                s.Slice((int)(so * es), (int)(run * es)).CopyTo(d.Slice((int)(dof * es), (int)(run * es)));
+            }
+            else
+            {
+                Array.Copy(src.Buffer, so, dst.Buffer, dof, run);
+            }
+
             int k = inner - 1;
             while (k >= 0 && ++idx[k] >= box[k])
             {

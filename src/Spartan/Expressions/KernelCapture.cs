@@ -70,7 +70,7 @@ internal static class KernelCapture
                 return value;
             case NDArray a:
                 NDArray copy = NDArray.Uninitialized(a.Shape, a.DType);
-                a.AsBytes().CopyTo(copy.AsBytes());
+                Array.Copy(a.Buffer, copy.Buffer, a.Buffer.Length);
                 return copy;
             case Array arr when arr.Rank == 1 && IsPlain(arr.GetType().GetElementType()!):
                 return arr.Clone();

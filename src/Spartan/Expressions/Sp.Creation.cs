@@ -128,7 +128,7 @@ public static partial class Sp
     {
         ArgumentNullException.ThrowIfNull(a);
         NDArray copy = NDArray.Uninitialized(a.Shape, a.DType);
-        a.AsBytes().CopyTo(copy.AsBytes());
+        Array.Copy(a.Buffer, copy.Buffer, a.Buffer.Length);
         return Expr.Wrap(new ArrayNode(copy, tileHint, SpartanContext.Current, CallSite.At(file, line)));
     }
 

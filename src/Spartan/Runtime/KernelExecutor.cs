@@ -60,7 +60,7 @@ internal static class KernelExecutor
     private static NDArray Copy(NDArray input)
     {
         NDArray output = NDArray.Rent(input.Shape, input.DType);
-        input.AsBytes().CopyTo(output.AsBytes());
+        Array.Copy(input.Buffer, output.Buffer, input.Buffer.Length);
         return output;
     }
 

@@ -90,7 +90,7 @@ public sealed class LocalWorker : IWorker
 
         // Tiles are immutable once stored (leases may alias them), so an update writes a new buffer.
         NDArray next = NDArray.Uninitialized(t.Data.Shape, t.Data.DType);
-        t.Data.AsBytes().CopyTo(next.AsBytes());
+        Array.Copy(t.Data.Buffer, next.Buffer, t.Data.Buffer.Length);
         NDArray current = Regions.Extract(next, t.Extent, region);
         NDArray merged = reducer == ReduceOp.Replace ? data : Accumulate.Apply(reducer, current, data);
         Regions.Paste(merged, region, next, t.Extent);

@@ -72,7 +72,7 @@ internal static class SelectionKernels
     public static NDArray Assign(AssignKernel k, NDArray tile, NDArray value, TileTask task)
     {
         NDArray r = NDArray.Uninitialized(tile.Shape, tile.DType);
-        tile.AsBytes().CopyTo(r.AsBytes());
+        Array.Copy(tile.Buffer, r.Buffer, tile.Buffer.Length);
         TileExtent box = k.Box;
         if (box.Size == 0)
         {

@@ -55,7 +55,7 @@ internal static class ShuffleKernels
         int first = 0;
         if (k.HasTarget)
         {
-            inputs[0].AsBytes().CopyTo(result.AsBytes());
+            Array.Copy(inputs[0].Buffer, result.Buffer, inputs[0].Buffer.Length);
             first = 1;
         }
 

@@ -83,7 +83,7 @@ internal static class UserKernels
     private static NDArray Clone(NDArray a)
     {
         NDArray c = NDArray.Uninitialized(a.Shape, a.DType);
-        a.AsBytes().CopyTo(c.AsBytes());
+        Array.Copy(a.Buffer, c.Buffer, a.Buffer.Length);
         return c;
     }
 
