@@ -56,122 +56,104 @@ internal sealed class ShuffleNode : Node
         int rank = Shape.Rank;
         int perPiece = (2 * rank) + 1;
         int[] srcOwners = Owners(src);
-        var temps = new List<TileSet>();
-        TileSet? output = null;
-        try
+        using var scope = new TileScope();
+
+        // Stage 1: count.
+        TileGrid countGrid = CountGrid(tiles);
+        TileSet counts = scope.Temporary(lowering.NewTileSet(countGrid, DType.Int64, srcOwners));
+        await lowering.Master.RunAsync(CountTasks(src, counts), ct).ConfigureAwait(false);
+        var pieces = new long[tiles];
+        var elements = new long[tiles];
+        for (int t = 0; t < tiles; t++)
         {
-            // Stage 1: count.
-            TileGrid countGrid = CountGrid(tiles);
-            TileSet counts = lowering.NewTileSet(countGrid, DType.Int64, srcOwners);
-            temps.Add(counts);
-            await lowering.Master.RunAsync(CountTasks(src, counts), ct).ConfigureAwait(false);
-            var pieces = new long[tiles];
-            var elements = new long[tiles];
-            for (int t = 0; t < tiles; t++)
+            using TileLease lease = await lowering.Master.ReadAsync(counts.Tiles[t], countGrid.Extent(t), ct).ConfigureAwait(false);
+            ReadOnlySpan<long> c = lease.Data.AsSpan<long>();
+            (pieces[t], elements[t]) = (c[0], c[1]);
+        }
+
+        // Stage 2: pack, for the tiles that emitted anything.
+        int[] emitting = Enumerable.Range(0, tiles).Where(t => pieces[t] > 0).ToArray();
+        var metaBounds = new long[emitting.Length + 1];
+        var dataBounds = new long[emitting.Length + 1];
+        for (int i = 0; i < emitting.Length; i++)
+        {
+            metaBounds[i + 1] = metaBounds[i] + (pieces[emitting[i]] * perPiece);
+            dataBounds[i + 1] = dataBounds[i] + elements[emitting[i]];
+        }
+
+        var found = new List<(TileExtent Extent, long DataStart)>();
+        TileSet? data = null;
+        if (emitting.Length > 0)
+        {
+            var metaGrid = new TileGrid(new Shape(metaBounds[^1]), [metaBounds]);
+            var dataGrid = new TileGrid(new Shape(dataBounds[^1]), [dataBounds]);
+            int[] packOwners = emitting.Select(t => srcOwners[t]).ToArray();
+            TileSet meta = scope.Temporary(lowering.NewTileSet(metaGrid, DType.Int64, packOwners));
+            data = scope.Temporary(lowering.NewTileSet(dataGrid, DType, packOwners));
+            var pack = new TileTask[emitting.Length];
+            var packKernel = new ShufflePackKernel(Kernel, Shape, DType);
+            for (int i = 0; i < pack.Length; i++)
             {
-                using TileLease lease = await lowering.Master.ReadAsync(counts.Tiles[t], countGrid.Extent(t), ct).ConfigureAwait(false);
-                ReadOnlySpan<long> c = lease.Data.AsSpan<long>();
-                (pieces[t], elements[t]) = (c[0], c[1]);
+                TileExtent e = src.Grid.Extent(emitting[i]);
+                pack[i] = new TileTask(packKernel, [src.Input(e)], e, [metaGrid.Extent(i), dataGrid.Extent(i)], [DType.Int64, DType], [meta.Tiles[i], data.Tiles[i]]);
             }
 
-            // Stage 2: pack, for the tiles that emitted anything.
-            int[] emitting = Enumerable.Range(0, tiles).Where(t => pieces[t] > 0).ToArray();
-            var metaBounds = new long[emitting.Length + 1];
-            var dataBounds = new long[emitting.Length + 1];
+            await lowering.Master.RunAsync(pack, ct).ConfigureAwait(false);
             for (int i = 0; i < emitting.Length; i++)
             {
-                metaBounds[i + 1] = metaBounds[i] + (pieces[emitting[i]] * perPiece);
-                dataBounds[i + 1] = dataBounds[i] + elements[emitting[i]];
-            }
-
-            var found = new List<(TileExtent Extent, long DataStart)>();
-            TileSet? data = null;
-            if (emitting.Length > 0)
-            {
-                var metaGrid = new TileGrid(new Shape(metaBounds[^1]), [metaBounds]);
-                var dataGrid = new TileGrid(new Shape(dataBounds[^1]), [dataBounds]);
-                int[] packOwners = emitting.Select(t => srcOwners[t]).ToArray();
-                TileSet meta = lowering.NewTileSet(metaGrid, DType.Int64, packOwners);
-                temps.Add(meta);
-                data = lowering.NewTileSet(dataGrid, DType, packOwners);
-                temps.Add(data);
-                var pack = new TileTask[emitting.Length];
-                var packKernel = new ShufflePackKernel(Kernel, Shape, DType);
-                for (int i = 0; i < pack.Length; i++)
+                using TileLease lease = await lowering.Master.ReadAsync(meta.Tiles[i], metaGrid.Extent(i), ct).ConfigureAwait(false);
+                long[] m = lease.Data.ToArray<long>();
+                long at = dataBounds[i];
+                for (int p = 0; p < m.Length; p += perPiece)
                 {
-                    TileExtent e = src.Grid.Extent(emitting[i]);
-                    pack[i] = new TileTask(packKernel, [src.Input(e)], e, [metaGrid.Extent(i), dataGrid.Extent(i)], [DType.Int64, DType], [meta.Tiles[i], data.Tiles[i]]);
-                }
-
-                await lowering.Master.RunAsync(pack, ct).ConfigureAwait(false);
-                for (int i = 0; i < emitting.Length; i++)
-                {
-                    using TileLease lease = await lowering.Master.ReadAsync(meta.Tiles[i], metaGrid.Extent(i), ct).ConfigureAwait(false);
-                    long[] m = lease.Data.ToArray<long>();
-                    long at = dataBounds[i];
-                    for (int p = 0; p < m.Length; p += perPiece)
-                    {
-                        var extent = new TileExtent(m[(p + 1)..(p + 1 + rank)], m[(p + 1 + rank)..(p + perPiece)], Shape);
-                        found.Add((extent, at));
-                        at += m[p];
-                    }
+                    var extent = new TileExtent(m[(p + 1)..(p + 1 + rank)], m[(p + 1 + rank)..(p + perPiece)], Shape);
+                    found.Add((extent, at));
+                    at += m[p];
                 }
             }
-
-            // Stage 3: build every output tile from the pieces that meet it, in source order.
-            (TileGrid grid, int[] owners) = OutputGrid(inputs);
-            output = lowering.NewTileSet(grid, DType, owners);
-            var build = new TileTask[grid.Count];
-            for (int g = 0; g < build.Length; g++)
-            {
-                TileExtent e = grid.Extent(g);
-                var ins = new List<TileInput>();
-                if (HasTarget)
-                {
-                    ins.Add(inputs[1].Input(e));
-                }
-
-                var met = new List<TileExtent>();
-                var starts = new List<long>();
-                foreach ((TileExtent piece, long dataStart) in found)
-                {
-                    if (e.Size == 0 || piece.Intersect(e) is not { Size: > 0 } part)
-                    {
-                        continue;
-                    }
-
-                    // The overlap's first and last elements bound a contiguous window of the piece's row-major data.
-                    long[] pieceStrides = piece.Shape.Strides();
-                    long lo = 0, hi = 0;
-                    for (int a = 0; a < rank; a++)
-                    {
-                        lo += (part.UlSpan[a] - piece.UlSpan[a]) * pieceStrides[a];
-                        hi += (part.LrSpan[a] - 1 - piece.UlSpan[a]) * pieceStrides[a];
-                    }
-
-                    ins.Add(data!.Input(new TileExtent([dataStart + lo], [dataStart + hi + 1], data.Shape)));
-                    met.Add(piece);
-                    starts.Add(lo);
-                }
-
-                build[g] = new TileTask(new ShuffleCombineKernel(Accumulate, HasTarget, [.. met], [.. starts]), [.. ins], e, [e], [DType], [output.Tiles[g]]);
-            }
-
-            await lowering.Master.RunAsync(build, ct).ConfigureAwait(false);
-            return output;
         }
-        catch
+
+        // Stage 3: build every output tile from the pieces that meet it, in source order.
+        (TileGrid grid, int[] owners) = OutputGrid(inputs);
+        TileSet output = scope.Output(lowering.NewTileSet(grid, DType, owners));
+        var build = new TileTask[grid.Count];
+        for (int g = 0; g < build.Length; g++)
         {
-            output?.Release();
-            throw;
-        }
-        finally
-        {
-            foreach (TileSet t in temps)
+            TileExtent e = grid.Extent(g);
+            var ins = new List<TileInput>();
+            if (HasTarget)
             {
-                t.Release();
+                ins.Add(inputs[1].Input(e));
             }
+
+            var met = new List<TileExtent>();
+            var starts = new List<long>();
+            foreach ((TileExtent piece, long dataStart) in found)
+            {
+                if (e.Size == 0 || piece.Intersect(e) is not { Size: > 0 } part)
+                {
+                    continue;
+                }
+
+                // The overlap's first and last elements bound a contiguous window of the piece's row-major data.
+                long[] pieceStrides = piece.Shape.Strides();
+                long lo = 0, hi = 0;
+                for (int a = 0; a < rank; a++)
+                {
+                    lo += (part.UlSpan[a] - piece.UlSpan[a]) * pieceStrides[a];
+                    hi += (part.LrSpan[a] - 1 - piece.UlSpan[a]) * pieceStrides[a];
+                }
+
+                ins.Add(data!.Input(new TileExtent([dataStart + lo], [dataStart + hi + 1], data.Shape)));
+                met.Add(piece);
+                starts.Add(lo);
+            }
+
+            build[g] = new TileTask(new ShuffleCombineKernel(Accumulate, HasTarget, [.. met], [.. starts]), [.. ins], e, [e], [DType], [output.Tiles[g]]);
         }
+
+        await lowering.Master.RunAsync(build, ct).ConfigureAwait(false);
+        return scope.Complete();
     }
 
     private static int[] Owners(TileSet t) => t.Tiles.Select(id => id.Worker).ToArray();

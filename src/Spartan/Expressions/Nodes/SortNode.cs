@@ -104,151 +104,136 @@ internal sealed class SortNode : Node
         TileGrid grid = input.Grid;
         int tiles = grid.Count, buckets = tiles;
         int[] owners = input.Tiles.Select(t => t.Worker).ToArray();
-        var temps = new List<TileSet>();
-        TileSet? output = null;
-        try
+        using var scope = new TileScope();
+
+        // Stage 1: samples of every non-empty tile.
+        var sampled = Enumerable.Range(0, tiles).Where(t => grid.Extent(t).Size > 0).ToArray();
+        var sampleBounds = new long[sampled.Length + 1];
+        for (int i = 0; i < sampled.Length; i++)
         {
-            // Stage 1: samples of every non-empty tile.
-            var sampled = Enumerable.Range(0, tiles).Where(t => grid.Extent(t).Size > 0).ToArray();
-            var sampleBounds = new long[sampled.Length + 1];
-            for (int i = 0; i < sampled.Length; i++)
-            {
-                sampleBounds[i + 1] = sampleBounds[i] + (2L * SamplesOf(grid.Extent(sampled[i]).Size, buckets));
-            }
+            sampleBounds[i + 1] = sampleBounds[i] + (2L * SamplesOf(grid.Extent(sampled[i]).Size, buckets));
+        }
 
-            var sampleGrid = new TileGrid(new Shape(sampleBounds[^1]), [sampleBounds]);
-            TileSet samples = Track(temps, lowering.NewTileSet(sampleGrid, DType.Int64, sampled.Select(t => owners[t]).ToArray()));
-            var stage1 = new TileTask[sampled.Length];
-            for (int i = 0; i < sampled.Length; i++)
-            {
-                TileExtent e = grid.Extent(sampled[i]);
-                TileExtent se = sampleGrid.Extent(i);
-                stage1[i] = new TileTask(new SortSampleKernel(SamplesOf(e.Size, buckets)), [input.Input(e)], e, [se], [DType.Int64], [samples.Tiles[i]]);
-            }
+        var sampleGrid = new TileGrid(new Shape(sampleBounds[^1]), [sampleBounds]);
+        TileSet samples = scope.Temporary(lowering.NewTileSet(sampleGrid, DType.Int64, sampled.Select(t => owners[t]).ToArray()));
+        var stage1 = new TileTask[sampled.Length];
+        for (int i = 0; i < sampled.Length; i++)
+        {
+            TileExtent e = grid.Extent(sampled[i]);
+            TileExtent se = sampleGrid.Extent(i);
+            stage1[i] = new TileTask(new SortSampleKernel(SamplesOf(e.Size, buckets)), [input.Input(e)], e, [se], [DType.Int64], [samples.Tiles[i]]);
+        }
 
-            await lowering.Master.RunAsync(stage1, ct).ConfigureAwait(false);
-            var pairs = new List<(ulong Key, long Id)>();
-            for (int i = 0; i < sampled.Length; i++)
+        await lowering.Master.RunAsync(stage1, ct).ConfigureAwait(false);
+        var pairs = new List<(ulong Key, long Id)>();
+        for (int i = 0; i < sampled.Length; i++)
+        {
+            using TileLease lease = await lowering.Master.ReadAsync(samples.Tiles[i], sampleGrid.Extent(i), ct).ConfigureAwait(false);
+            ReadOnlySpan<long> d = lease.Data.AsSpan<long>();
+            int s = d.Length / 2;
+            for (int j = 0; j < s; j++)
             {
-                using TileLease lease = await lowering.Master.ReadAsync(samples.Tiles[i], sampleGrid.Extent(i), ct).ConfigureAwait(false);
-                ReadOnlySpan<long> d = lease.Data.AsSpan<long>();
-                int s = d.Length / 2;
-                for (int j = 0; j < s; j++)
-                {
-                    pairs.Add(((ulong)d[j], d[s + j]));
-                }
+                pairs.Add(((ulong)d[j], d[s + j]));
             }
+        }
 
-            pairs.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Id.CompareTo(b.Id));
-            var splitKeys = new ulong[buckets - 1];
-            var splitIds = new long[buckets - 1];
-            for (int b = 1; b < buckets; b++)
-            {
-                (splitKeys[b - 1], splitIds[b - 1]) = pairs[(int)((long)b * pairs.Count / buckets)];
-            }
+        pairs.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Id.CompareTo(b.Id));
+        var splitKeys = new ulong[buckets - 1];
+        var splitIds = new long[buckets - 1];
+        for (int b = 1; b < buckets; b++)
+        {
+            (splitKeys[b - 1], splitIds[b - 1]) = pairs[(int)((long)b * pairs.Count / buckets)];
+        }
 
-            // Stage 2: partition every tile into buckets and count them.
-            TileSet values = Track(temps, lowering.NewTileSet(grid, input.DType, owners));
-            TileSet? ids = Arg ? Track(temps, lowering.NewTileSet(grid, DType.Int64, owners)) : null;
-            var countGrid = TileGrid.FromTileShape(new Shape((long)tiles * buckets), [buckets]);
-            TileSet counts = Track(temps, lowering.NewTileSet(countGrid, DType.Int64, owners));
-            var partition = new SortPartitionKernel(splitKeys, splitIds, Arg);
-            var stage2 = new TileTask[tiles];
+        // Stage 2: partition every tile into buckets and count them.
+        TileSet values = scope.Temporary(lowering.NewTileSet(grid, input.DType, owners));
+        TileSet? ids = Arg ? scope.Temporary(lowering.NewTileSet(grid, DType.Int64, owners)) : null;
+        var countGrid = TileGrid.FromTileShape(new Shape((long)tiles * buckets), [buckets]);
+        TileSet counts = scope.Temporary(lowering.NewTileSet(countGrid, DType.Int64, owners));
+        var partition = new SortPartitionKernel(splitKeys, splitIds, Arg);
+        var stage2 = new TileTask[tiles];
+        for (int t = 0; t < tiles; t++)
+        {
+            TileExtent e = grid.Extent(t);
+            TileExtent ce = countGrid.Extent(t);
+            stage2[t] = ids is null
+                ? new TileTask(partition, [input.Input(e)], e, [e, ce], [input.DType, DType.Int64], [values.Tiles[t], counts.Tiles[t]])
+                : new TileTask(partition, [input.Input(e)], e, [e, e, ce], [input.DType, DType.Int64, DType.Int64], [values.Tiles[t], ids.Tiles[t], counts.Tiles[t]]);
+        }
+
+        await lowering.Master.RunAsync(stage2, ct).ConfigureAwait(false);
+        var count = new long[tiles][];
+        for (int t = 0; t < tiles; t++)
+        {
+            using TileLease lease = await lowering.Master.ReadAsync(counts.Tiles[t], countGrid.Extent(t), ct).ConfigureAwait(false);
+            count[t] = lease.Data.ToArray<long>();
+        }
+
+        // Stage 3: sort every non-empty bucket from its segments, on the worker that holds most of it.
+        var bounds = new List<long> { 0 };
+        var kept = new List<int>();
+        for (int b = 0; b < buckets; b++)
+        {
+            long size = 0;
             for (int t = 0; t < tiles; t++)
             {
-                TileExtent e = grid.Extent(t);
-                TileExtent ce = countGrid.Extent(t);
-                stage2[t] = ids is null
-                    ? new TileTask(partition, [input.Input(e)], e, [e, ce], [input.DType, DType.Int64], [values.Tiles[t], counts.Tiles[t]])
-                    : new TileTask(partition, [input.Input(e)], e, [e, e, ce], [input.DType, DType.Int64, DType.Int64], [values.Tiles[t], ids.Tiles[t], counts.Tiles[t]]);
+                size += count[t][b];
             }
 
-            await lowering.Master.RunAsync(stage2, ct).ConfigureAwait(false);
-            var count = new long[tiles][];
+            if (size > 0)
+            {
+                kept.Add(b);
+                bounds.Add(bounds[^1] + size);
+            }
+        }
+
+        var outGrid = new TileGrid(Shape, [bounds.ToArray()]);
+        var offsets = new long[tiles];
+        var plans = new List<(TileInput[] Inputs, int Segments, int Owner)>();
+        foreach (int b in kept)
+        {
+            var vins = new List<TileInput>();
+            var iins = new List<TileInput>();
+            var held = new long[lowering.Workers];
             for (int t = 0; t < tiles; t++)
             {
-                using TileLease lease = await lowering.Master.ReadAsync(counts.Tiles[t], countGrid.Extent(t), ct).ConfigureAwait(false);
-                count[t] = lease.Data.ToArray<long>();
-            }
-
-            // Stage 3: sort every non-empty bucket from its segments, on the worker that holds most of it.
-            var bounds = new List<long> { 0 };
-            var kept = new List<int>();
-            for (int b = 0; b < buckets; b++)
-            {
-                long size = 0;
-                for (int t = 0; t < tiles; t++)
+                // Bucket b of tile t starts after the tile's earlier buckets.
+                long before = 0;
+                for (int k = 0; k < b; k++)
                 {
-                    size += count[t][b];
+                    before += count[t][k];
                 }
 
-                if (size > 0)
+                long n = count[t][b];
+                if (n == 0)
                 {
-                    kept.Add(b);
-                    bounds.Add(bounds[^1] + size);
-                }
-            }
-
-            var outGrid = new TileGrid(Shape, [bounds.ToArray()]);
-            var offsets = new long[tiles];
-            var plans = new List<(TileInput[] Inputs, int Segments, int Owner)>();
-            foreach (int b in kept)
-            {
-                var vins = new List<TileInput>();
-                var iins = new List<TileInput>();
-                var held = new long[lowering.Workers];
-                for (int t = 0; t < tiles; t++)
-                {
-                    // Bucket b of tile t starts after the tile's earlier buckets.
-                    long before = 0;
-                    for (int k = 0; k < b; k++)
-                    {
-                        before += count[t][k];
-                    }
-
-                    long n = count[t][b];
-                    if (n == 0)
-                    {
-                        continue;
-                    }
-
-                    long start = grid.Extent(t).UlSpan[0] + before;
-                    var region = new TileExtent([start], [start + n], Shape);
-                    vins.Add(values.Input(region));
-                    if (ids is not null)
-                    {
-                        iins.Add(ids.Input(region));
-                    }
-
-                    held[owners[t]] += n;
+                    continue;
                 }
 
-                plans.Add(([.. vins, .. iins], vins.Count, Array.IndexOf(held, held.Max())));
+                long start = grid.Extent(t).UlSpan[0] + before;
+                var region = new TileExtent([start], [start + n], Shape);
+                vins.Add(values.Input(region));
+                if (ids is not null)
+                {
+                    iins.Add(ids.Input(region));
+                }
+
+                held[owners[t]] += n;
             }
 
-            output = lowering.NewTileSet(outGrid, DType, plans.Select(p => p.Owner).ToArray());
-            var stage3 = new TileTask[plans.Count];
-            for (int i = 0; i < stage3.Length; i++)
-            {
-                TileExtent oe = outGrid.Extent(i);
-                stage3[i] = new TileTask(new SortBucketKernel(plans[i].Segments, Arg), plans[i].Inputs, oe, [oe], [DType], [output.Tiles[i]]);
-            }
-
-            await lowering.Master.RunAsync(stage3, ct).ConfigureAwait(false);
-            return output;
+            plans.Add(([.. vins, .. iins], vins.Count, Array.IndexOf(held, held.Max())));
         }
-        catch
+
+        TileSet output = scope.Output(lowering.NewTileSet(outGrid, DType, plans.Select(p => p.Owner).ToArray()));
+        var stage3 = new TileTask[plans.Count];
+        for (int i = 0; i < stage3.Length; i++)
         {
-            output?.Release();
-            throw;
+            TileExtent oe = outGrid.Extent(i);
+            stage3[i] = new TileTask(new SortBucketKernel(plans[i].Segments, Arg), plans[i].Inputs, oe, [oe], [DType], [output.Tiles[i]]);
         }
-        finally
-        {
-            foreach (TileSet t in temps)
-            {
-                t.Release();
-            }
-        }
+
+        await lowering.Master.RunAsync(stage3, ct).ConfigureAwait(false);
+        return scope.Complete();
     }
 
     /// <summary>The sample sort's plan as Explain predicts it (the real buckets depend on the data): samples, the
@@ -285,11 +270,5 @@ internal sealed class SortNode : Node
         }
 
         return new Lowered(output, [stage1, stage2, stage3], [samples, values, counts]);
-    }
-
-    private static TileSet Track(List<TileSet> temps, TileSet t)
-    {
-        temps.Add(t);
-        return t;
     }
 }
