@@ -46,6 +46,7 @@ public sealed class NDArray
             DType.Float64 => new double[n],
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
         };
+        HugePages.Advise(buffer, dtype.SizeOf());
         return new NDArray(buffer, shape, dtype);
     }
 
@@ -62,6 +63,7 @@ public sealed class NDArray
             DType.Float64 => GC.AllocateUninitializedArray<double>(n),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
         };
+        HugePages.Advise(buffer, dtype.SizeOf());
         return new NDArray(buffer, shape, dtype);
     }
 

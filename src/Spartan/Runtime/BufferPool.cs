@@ -29,7 +29,7 @@ internal static class BufferPool
             return a;
         }
 
-        return dtype switch
+        Array fresh = dtype switch
         {
             DType.Bool => GC.AllocateUninitializedArray<bool>(length),
             DType.Int32 => GC.AllocateUninitializedArray<int>(length),
@@ -37,6 +37,8 @@ internal static class BufferPool
             DType.Float32 => GC.AllocateUninitializedArray<float>(length),
             _ => GC.AllocateUninitializedArray<double>(length),
         };
+        HugePages.Advise(fresh, dtype.SizeOf());
+        return fresh;
     }
 
     /// <summary>Takes back the buffer of a destroyed tile (dropped when the pool is full).</summary>
