@@ -341,6 +341,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         ["vector512"] = Vector512.IsHardwareAccelerated,
         ["vector256"] = Vector256.IsHardwareAccelerated,
         ["server_gc"] = System.Runtime.GCSettings.IsServerGC,
+        ["madvise_hugepage"] = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("SPARTAN_MADVISE_HUGEPAGE") != "0",
         ["peers"] = harness?.Script,
         ["inputs"] = s.Inputs is null ? "generated" : Path.GetFullPath(s.Inputs),
     };
