@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Spartan.Cluster.Security;
 using Spartan.Cluster.Wire;
 
 namespace Spartan.Cluster.Client;
@@ -32,27 +33,48 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Grains { get; }
 
-    /// <summary>Connects to the cluster at "host:port" (its gateway is on port + 1). Fails within a few seconds with
-    /// one clear line when nothing listens there or the cluster refuses this client's secret.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(string address, string? secret, string logLevel, TimeSpan timeout, CancellationToken ct = default)
+    /// <summary>Connects to the cluster: through the primary silo at "host:port" (its gateway is on port + 1), or
+    /// through the Redis membership table, which lists every worker's gateway. Fails within a few seconds with one
+    /// clear line when nothing listens there, or the cluster refuses this client's secret or TLS certificate.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterAccess access, string logLevel, TimeSpan timeout, CancellationToken ct = default)
     {
-        (string hostName, int port) = ClusterIdentity.Parse(address);
-        IPAddress ip = ClusterIdentity.Resolve(hostName);
-        var gateway = new IPEndPoint(ip, port + 1);
-        await ProbeAsync(address, gateway, timeout, ct).ConfigureAwait(false);
+        IPEndPoint? gateway = null;
+        if (access.Membership is { } membership)
+        {
+            await membership.ProbeAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            (string hostName, int port) = ClusterIdentity.Parse(access.Address!);
+            gateway = new IPEndPoint(ClusterIdentity.Resolve(hostName), port + 1);
+            await ProbeAsync(access, gateway, timeout, ct).ConfigureAwait(false);
+        }
 
         IHost host = new HostBuilder()
             .ConfigureLogging(l => ConfigureLogging(l, logLevel, LogLevel.Error))
             .UseOrleansClient(client =>
             {
-                client.UseStaticClustering(gateway);
+                if (access.Membership is { } m)
+                {
+                    client.UseRedisClustering(o => o.ConfigurationOptions = m.Configuration());
+                }
+                else
+                {
+                    client.UseStaticClustering(gateway!);
+                }
+
+                if (access.Tls is { } tls)
+                {
+                    client.UseTls(tls.Certificate, tls.Configure);
+                }
+
                 client.Configure<ClusterOptions>(o =>
                 {
-                    o.ClusterId = ClusterIdentity.ClusterId(secret);
+                    o.ClusterId = ClusterIdentity.ClusterId(access.Secret);
                     o.ServiceId = ClusterIdentity.ServiceId;
                 });
                 client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
-                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(30));
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(access.Membership is null ? 30 : 5));
             })
             .Build();
         try
@@ -64,13 +86,23 @@ internal sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             host.Dispose();
-            string why = secret is null
-                ? "it requires a secret and this client has none (set SpartanOptions.Secret, SPARTAN_SECRET or --secret)"
-                : "its secret differs from this client's (SpartanOptions.Secret, SPARTAN_SECRET or --secret)";
-            throw new SpartanException($"the cluster at {address} refused this client: {why}. ({e.GetType().Name}: {FirstLine(e.Message)})", e);
+            throw new SpartanException($"the cluster at {access.Name} refused this client: {RefusalReason(access)}. ({e.GetType().Name}: {FirstLine(e.Message)})", e);
         }
 
-        return new ClusterConnection(host, address);
+        return new ClusterConnection(host, access.Name);
+    }
+
+    /// <summary>Why a cluster that answers may refuse a client: the handshake does not say which check failed, so the
+    /// message names every credential this client has or lacks.</summary>
+    private static string RefusalReason(ClusterAccess access)
+    {
+        string secret = access.Secret is null
+            ? "it requires a secret and this client has none (set SpartanOptions.Secret, SPARTAN_SECRET or --secret)"
+            : "its secret differs from this client's (SpartanOptions.Secret, SPARTAN_SECRET or --secret)";
+        string tls = access.Tls is { } t
+            ? $"or it does not use TLS with this client's certificate ({t.Source})"
+            : "or it requires TLS and this client has no certificate (--tls-certificate)";
+        return access.Membership is null ? $"{secret}, {tls}" : $"no worker is registered in the table under this client's secret, {secret}, {tls}";
     }
 
     /// <summary>The worker silos that membership lists as active, in a stable order (endpoint).</summary>
@@ -118,8 +150,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
         l.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
-    private static async Task ProbeAsync(string address, IPEndPoint gateway, TimeSpan timeout, CancellationToken ct)
+    private static async Task ProbeAsync(ClusterAccess access, IPEndPoint gateway, TimeSpan timeout, CancellationToken ct)
     {
+        string address = access.Address!;
         using var socket = new Socket(gateway.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromSeconds(Math.Min(5, timeout.TotalSeconds)));
@@ -132,6 +165,11 @@ internal sealed class ClusterConnection : IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             string why = e is SocketException se ? se.SocketErrorCode.ToString() : "no answer within 5 s";
             throw new SpartanException($"no Spartan cluster answers at {address}: its gateway {gateway} is not reachable ({why})");
+        }
+
+        if (await TlsProbe.CheckAsync(socket, gateway, access.Tls, ct).ConfigureAwait(false) is { } mismatch)
+        {
+            throw new SpartanException($"the cluster at {address} refused this client: {mismatch}");
         }
     }
 
