@@ -24,7 +24,7 @@ public static class SpartanCluster
     {
         ArgumentNullException.ThrowIfNull(options);
         var access = ClusterAccess.From(options);
-        (ClusterConnection connection, RemoteWorker[] workers) = Task.Run(() => ConnectAsync(access, options)).GetAwaiter().GetResult();
+        (ClusterConnection connection, RemoteWorker[] workers, ClusterConnection[] routes) = Task.Run(() => ConnectAsync(access, options)).GetAwaiter().GetResult();
         MembershipWatch? watch = null;
         SpartanContext context = SpartanContext.Start(workers, options, () => Task.Run(async () =>
         {
@@ -34,6 +34,7 @@ public static class SpartanCluster
             }
 
             await Task.WhenAll(workers.Where(w => !w.IsLost).Select(w => w.DetachAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+            await Task.WhenAll(routes.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }).GetAwaiter().GetResult());
 
@@ -75,10 +76,11 @@ public static class SpartanCluster
 
     private static TimeSpan ConnectTimeout(SpartanOptions options) => TimeSpan.FromSeconds(Math.Clamp(options.FailureTimeoutSeconds, 5, 60));
 
-    private static async Task<(ClusterConnection, RemoteWorker[])> ConnectAsync(ClusterAccess access, SpartanOptions options)
+    private static async Task<(ClusterConnection, RemoteWorker[], ClusterConnection[])> ConnectAsync(ClusterAccess access, SpartanOptions options)
     {
         ClusterConnection connection = await ClusterConnection.ConnectAsync(access, options.LogLevel, ConnectTimeout(options)).ConfigureAwait(false);
         string address = access.Name;
+        ClusterConnection[] routes = [];
         try
         {
             List<WorkerSilo> silos = await connection.WorkersAsync().ConfigureAwait(false);
@@ -102,21 +104,42 @@ public static class SpartanCluster
                 silos = silos.Take(want).ToList();
             }
 
+            // Through a Redis table the client spreads its calls over every worker's gateway, so a call to a healthy
+            // worker may travel through the gateway of one that dies; its response is then lost and the call waits
+            // for its response timeout (hours for a batch). So each worker's calls go through a client of its own,
+            // connected to that worker's gateway only: a worker's death breaks only its own calls. (With the primary
+            // silo, every call goes through the primary's gateway, which no worker's death affects.)
+            if (access.Membership is not null)
+            {
+                Task<ClusterConnection>[] opening = silos.Select(s => ClusterConnection.ConnectAsync(access, options.LogLevel, ConnectTimeout(options), via: s.Gateway)).ToArray();
+                try
+                {
+                    routes = await Task.WhenAll(opening).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await Task.WhenAll(opening.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.DisposeAsync().AsTask())).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            IGrainFactory Route(int i) => routes.Length == 0 ? connection.Grains : routes[i].Grains;
             var session = Guid.NewGuid();
             string[] keys = silos.Select(s => s.Key).ToArray();
             var shipper = new ModuleShipper();
             int[] incarnations = await Task.WhenAll(silos.Select((s, i) =>
-                connection.Grains.GetGrain<IWorkerGrain>(s.Key).Attach(session, i, keys, WireCodec.Version))).ConfigureAwait(false);
+                Route(i).GetGrain<IWorkerGrain>(s.Key).Attach(session, i, keys, WireCodec.Version))).ConfigureAwait(false);
             var workers = new RemoteWorker[silos.Count];
             for (int i = 0; i < workers.Length; i++)
             {
-                workers[i] = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper, options.Secret, access.Tls);
+                workers[i] = new RemoteWorker(Route(i).GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper, options.Secret, access.Tls);
             }
 
-            return (connection, workers);
+            return (connection, workers, routes);
         }
         catch
         {
+            await Task.WhenAll(routes.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }

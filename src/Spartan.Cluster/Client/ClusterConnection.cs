@@ -15,7 +15,8 @@ namespace Spartan.Cluster.Client;
 /// <param name="Host">Machine name.</param>
 /// <param name="Endpoint">ip:port.</param>
 /// <param name="LastHeartbeat">When the silo last wrote "I am alive" to membership.</param>
-internal sealed record WorkerSilo(string Key, string Name, string Host, string Endpoint, DateTimeOffset LastHeartbeat);
+/// <param name="Gateway">Its gateway (client) endpoint.</param>
+internal sealed record WorkerSilo(string Key, string Name, string Host, string Endpoint, DateTimeOffset LastHeartbeat, IPEndPoint Gateway);
 
 /// <summary>An Orleans client connected to a Spartan cluster's gateway.</summary>
 internal sealed class ClusterConnection : IAsyncDisposable
@@ -36,10 +37,22 @@ internal sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects to the cluster: through the primary silo at "host:port" (its gateway is on port + 1), or
     /// through the Redis membership table, which lists every worker's gateway. Fails within a few seconds with one
     /// clear line when nothing listens there, or the cluster refuses this client's secret or TLS certificate.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(ClusterAccess access, string logLevel, TimeSpan timeout, CancellationToken ct = default)
+    /// <param name="access">The cluster and this client's credentials.</param>
+    /// <param name="logLevel">The client's log level.</param>
+    /// <param name="timeout">How long the client may take to start.</param>
+    /// <param name="ct">Cancels the connect.</param>
+    /// <param name="via">Connect through this one gateway only (static clustering), whatever the membership: used for
+    /// the per-worker routes of a Redis cluster (see <see cref="SpartanCluster"/>).</param>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterAccess access, string logLevel, TimeSpan timeout, CancellationToken ct = default, IPEndPoint? via = null)
     {
         IPEndPoint? gateway = null;
-        if (access.Membership is { } membership)
+        if (via is not null)
+        {
+            gateway = via;
+            await ProbeAsync(access, via, timeout, ct).ConfigureAwait(false);
+            access = access with { Membership = null, Address = via.ToString() };
+        }
+        else if (access.Membership is { } membership)
         {
             await membership.ProbeAsync(ct).ConfigureAwait(false);
         }
@@ -112,7 +125,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         MembershipEntry[] hosts = await mg.GetDetailedHosts(onlyActive: true).ConfigureAwait(false);
         return hosts
             .Where(h => h.Status == SiloStatus.Active && (h.SiloName ?? "").StartsWith(ClusterIdentity.WorkerPrefix, StringComparison.Ordinal))
-            .Select(h => new WorkerSilo(h.SiloAddress.ToParsableString(), h.SiloName!, h.HostName ?? "?", h.SiloAddress.Endpoint.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc))))
+            .Select(h => new WorkerSilo(h.SiloAddress.ToParsableString(), h.SiloName!, h.HostName ?? "?", h.SiloAddress.Endpoint.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc)), new IPEndPoint(h.SiloAddress.Endpoint.Address, h.ProxyPort)))
             .OrderBy(w => w.Endpoint, StringComparer.Ordinal)
             .ToList();
     }
@@ -152,7 +165,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     private static async Task ProbeAsync(ClusterAccess access, IPEndPoint gateway, TimeSpan timeout, CancellationToken ct)
     {
-        string address = access.Address!;
+        string address = access.Membership is null ? access.Address! : $"{access.Name} (gateway {gateway})";
         using var socket = new Socket(gateway.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromSeconds(Math.Min(5, timeout.TotalSeconds)));

@@ -94,6 +94,11 @@ public static class WorkerHost
             advertised = options.AdvertisedHost is { } a ? ClusterIdentity.Resolve(a) : LocalAddressTowards(primary.Address);
         }
 
+        if (store is null && !options.Primary)
+        {
+            await CheckTlsAsync(primary!, tls, stop).ConfigureAwait(false);
+        }
+
         int siloPort = options.Primary ? primary!.Port : options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
         bool loopback = IPAddress.IsLoopback(advertised);
         IPAddress bind = loopback ? advertised : IPAddress.Any;
@@ -195,6 +200,28 @@ public static class WorkerHost
             }
 
             host.Dispose();
+        }
+    }
+
+    /// <summary>A worker whose TLS settings do not match the primary's fails at once with the reason, instead of
+    /// after the 30 s join deadline with none (Orleans only retries). Nothing listening is left to the join itself.</summary>
+    private static async Task CheckTlsAsync(IPEndPoint primary, ClusterTls? tls, CancellationToken stop)
+    {
+        using var socket = new Socket(primary.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(ClusterTls.HandshakeTimeout);
+        try
+        {
+            await socket.ConnectAsync(primary, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return;
+        }
+
+        if (await TlsProbe.CheckAsync(socket, primary, tls, stop).ConfigureAwait(false) is { } mismatch)
+        {
+            throw new SpartanException($"could not join the cluster at {primary}: {mismatch}");
         }
     }
 

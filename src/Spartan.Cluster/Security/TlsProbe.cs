@@ -32,7 +32,8 @@ internal static class TlsProbe
                 return serverTrusted;
             },
         };
-        using var ssl = new SslStream(new NetworkStream(connected, ownsSocket: false), leaveInnerStreamOpen: false);
+        var sniff = new FirstByteStream(new NetworkStream(connected, ownsSocket: false));
+        using var ssl = new SslStream(sniff, leaveInnerStreamOpen: false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(ClusterTls.HandshakeTimeout);
         bool completed;
@@ -47,6 +48,10 @@ internal static class TlsProbe
             completed = false;
         }
 
+        // Whether the gateway speaks TLS is read from its first byte (0x16, a TLS handshake record, e.g. ServerHello),
+        // not only from the certificate callback: SslStream may not call it when the server ends the handshake first
+        // (a server that requires a client certificate, and this client has none).
+        serverTls |= sniff.First == 0x16;
         return (tls, serverTls, serverTrusted, completed) switch
         {
             (null, false, _, _) => null,
@@ -56,5 +61,67 @@ internal static class TlsProbe
             (_, true, true, false) => $"it did not accept this client's TLS certificate ({tls.Source})",
             _ => null,
         };
+    }
+}
+
+/// <summary>A pass-through stream that remembers the first byte the peer sent (-1 while none).</summary>
+internal sealed class FirstByteStream(Stream inner) : Stream
+{
+    public int First { get; private set; } = -1;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => Seen(buffer.AsSpan(offset), inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Seen(buffer.Span, n);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Seen(Span<byte> buffer, int n)
+    {
+        if (n > 0 && First < 0)
+        {
+            First = buffer[0];
+        }
+
+        return n;
     }
 }
