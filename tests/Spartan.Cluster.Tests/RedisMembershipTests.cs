@@ -44,6 +44,16 @@ public sealed class RedisMembershipTests(RedisClusterFixture cluster) : IClassFi
         Assert.Equal(RedisClusterFixture.Workers - 1, old.Status().Workers.Count(w => w.Alive));
     }
 
+    [Fact]
+    public void AnotherSecretFindsNoWorkerInTheTableAndIsRefusedFast()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        SpartanException e = Assert.Throws<SpartanException>(() => SpartanCluster.Connect(new SpartanOptions { Membership = cluster.Membership, Secret = "not-the-secret" }));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"refusing took {watch.Elapsed}");
+        Assert.Contains("no worker is registered there under this client's secret", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     /// <summary>An iterative r = f(r) loop with a user kernel, then reductions; <paramref name="kill"/> runs while
     /// the second step is being evaluated.</summary>
     private static async Task<NDArray[]> Workload(Action? kill)

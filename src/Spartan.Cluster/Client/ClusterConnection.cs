@@ -55,6 +55,11 @@ internal sealed class ClusterConnection : IAsyncDisposable
         else if (access.Membership is { } membership)
         {
             await membership.ProbeAsync(ct).ConfigureAwait(false);
+            if (!await membership.HasMembersAsync(ClusterIdentity.ClusterId(access.Secret)).WaitAsync(timeout, ct).ConfigureAwait(false))
+            {
+                string secret = access.Secret is null ? "without a secret (is one needed? --secret)" : "under this client's secret (--secret)";
+                throw new SpartanException($"the cluster at {access.Name} refused this client: no worker is registered there {secret}; start workers with `spartan worker --membership {membership.Value}` and the same secret");
+            }
         }
         else
         {
@@ -115,7 +120,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
         string tls = access.Tls is { } t
             ? $"or it does not use TLS with this client's certificate ({t.Source})"
             : "or it requires TLS and this client has no certificate (--tls-certificate)";
-        return access.Membership is null ? $"{secret}, {tls}" : $"no worker is registered in the table under this client's secret, {secret}, {tls}";
+        // Through Redis, a client with another secret reads another key of the table and finds no gateway at all.
+        return access.Membership is null ? $"{secret}, {tls}" : $"no worker there accepted it: {secret} (each secret has its own workers in the table), {tls}";
     }
 
     /// <summary>The worker silos that membership lists as active, in a stable order (endpoint).</summary>

@@ -70,6 +70,31 @@ internal sealed class MembershipStore
         return c;
     }
 
+    /// <summary>Whether the table holds any member under <paramref name="clusterId"/> (besides its version field). A
+    /// client with another secret reads another key and would otherwise wait its whole connect timeout for gateways
+    /// that never appear; this answers in milliseconds.</summary>
+    /// <exception cref="SpartanException">Redis refused the command (a wrong password, for example).</exception>
+    public async Task<bool> HasMembersAsync(string clusterId)
+    {
+        try
+        {
+            await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(Configuration()).ConfigureAwait(false);
+            RedisKey key = Orleans.Clustering.Redis.RedisClusteringOptions.DefaultCreateRedisKey(
+                new Orleans.Configuration.ClusterOptions { ClusterId = clusterId, ServiceId = ClusterIdentity.ServiceId });
+            return await redis.GetDatabase().HashLengthAsync(key).ConfigureAwait(false) > 1;
+        }
+        catch (RedisException e)
+        {
+            throw new SpartanException($"--membership '{Value}': Redis refused this client ({FirstLine(e.Message)})", e);
+        }
+    }
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? s : s[..nl];
+    }
+
     /// <summary>Fails within 5 s, with one line naming the option, when nothing listens at the Redis address, so a
     /// wrong address is not reported as a 30 s join timeout.</summary>
     public async Task ProbeAsync(CancellationToken ct)
