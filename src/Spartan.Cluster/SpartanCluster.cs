@@ -1,3 +1,4 @@
+using Spartan.Cluster;
 using Spartan.Cluster.Client;
 using Spartan.Cluster.Contracts;
 using Spartan.Cluster.Wire;
@@ -9,7 +10,9 @@ namespace Spartan;
 public static class SpartanCluster
 {
     /// <summary>Connects to the cluster at <see cref="SpartanOptions.Cluster"/> ("host:port", as
-    /// <c>spartan cluster start</c> prints it) with <see cref="SpartanOptions.Secret"/>, and makes a context over its
+    /// <c>spartan cluster start</c> prints it), or through the membership table <see cref="SpartanOptions.Membership"/>
+    /// ("redis://host:port"), with <see cref="SpartanOptions.Secret"/> and the TLS certificate
+    /// (<see cref="SpartanOptions.TlsCertificate"/>) if the cluster uses TLS, and makes a context over its
     /// workers current on this async flow. <see cref="SpartanOptions.Workers"/> limits how many workers are used, and
     /// <see cref="SpartanOptions.AssignMode"/> <see cref="AssignMode.ByNode"/> uses one worker per machine. Disposing the
     /// context frees this driver's tiles on every worker and disconnects. A worker that dies (its silo declared dead
@@ -20,9 +23,8 @@ public static class SpartanCluster
     public static SpartanContext Connect(SpartanOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string address = options.Cluster
-            ?? throw new ArgumentException("SpartanOptions.Cluster is not set: give the \"host:port\" that `spartan cluster start` printed", nameof(options));
-        (ClusterConnection connection, RemoteWorker[] workers) = Task.Run(() => ConnectAsync(address, options)).GetAwaiter().GetResult();
+        var access = ClusterAccess.From(options);
+        (ClusterConnection connection, RemoteWorker[] workers, ClusterConnection[] routes) = Task.Run(() => ConnectAsync(access, options)).GetAwaiter().GetResult();
         MembershipWatch? watch = null;
         SpartanContext context = SpartanContext.Start(workers, options, () => Task.Run(async () =>
         {
@@ -32,6 +34,7 @@ public static class SpartanCluster
             }
 
             await Task.WhenAll(workers.Where(w => !w.IsLost).Select(w => w.DetachAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+            await Task.WhenAll(routes.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }).GetAwaiter().GetResult());
 
@@ -52,13 +55,13 @@ public static class SpartanCluster
     public static async Task<IReadOnlyList<ClusterWorkerInfo>> StatusAsync(SpartanOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string address = options.Cluster ?? throw new ArgumentException("SpartanOptions.Cluster is not set", nameof(options));
-        await using ClusterConnection connection = await ClusterConnection.ConnectAsync(address, options.Secret, options.LogLevel, ConnectTimeout(options), ct).ConfigureAwait(false);
+        var access = ClusterAccess.From(options);
+        await using ClusterConnection connection = await ClusterConnection.ConnectAsync(access, options.LogLevel, ConnectTimeout(options), ct).ConfigureAwait(false);
         List<WorkerSilo> silos = await connection.WorkersAsync().ConfigureAwait(false);
         var result = new ClusterWorkerInfo[silos.Count];
         await Task.WhenAll(silos.Select(async (s, i) =>
         {
-            var remote = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(s.Key), s.Key, Guid.Empty, i, 0, s.Host, shipper: null, options.Secret);
+            var remote = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(s.Key), s.Key, Guid.Empty, i, 0, s.Host, shipper: null, options.Secret, access.Tls);
             WorkerReport? r = await Task.Run(remote.TryReport, ct).ConfigureAwait(false);
             result[i] = new ClusterWorkerInfo(i, r?.Host ?? s.Host, s.Endpoint, r is not null, s.LastHeartbeat,
                 r?.Tiles ?? 0, r?.Bytes ?? 0, r?.TasksRun ?? 0, r?.CpuPercent ?? 0, r?.MemoryBytes ?? 0, r?.Sessions ?? 0)
@@ -73,9 +76,11 @@ public static class SpartanCluster
 
     private static TimeSpan ConnectTimeout(SpartanOptions options) => TimeSpan.FromSeconds(Math.Clamp(options.FailureTimeoutSeconds, 5, 60));
 
-    private static async Task<(ClusterConnection, RemoteWorker[])> ConnectAsync(string address, SpartanOptions options)
+    private static async Task<(ClusterConnection, RemoteWorker[], ClusterConnection[])> ConnectAsync(ClusterAccess access, SpartanOptions options)
     {
-        ClusterConnection connection = await ClusterConnection.ConnectAsync(address, options.Secret, options.LogLevel, ConnectTimeout(options)).ConfigureAwait(false);
+        ClusterConnection connection = await ClusterConnection.ConnectAsync(access, options.LogLevel, ConnectTimeout(options)).ConfigureAwait(false);
+        string address = access.Name;
+        ClusterConnection[] routes = [];
         try
         {
             List<WorkerSilo> silos = await connection.WorkersAsync().ConfigureAwait(false);
@@ -86,7 +91,7 @@ public static class SpartanCluster
 
             if (silos.Count == 0)
             {
-                throw new SpartanException($"the cluster at {address} has no workers; start some with `spartan worker --join {address}`");
+                throw new SpartanException($"the cluster at {address} has no workers; start some with `spartan worker {(access.Membership is null ? "--join " + access.Address : "--membership " + access.Membership.Value)}`");
             }
 
             if (options.Workers is int want)
@@ -99,21 +104,42 @@ public static class SpartanCluster
                 silos = silos.Take(want).ToList();
             }
 
+            // Through a Redis table the client spreads its calls over every worker's gateway, so a call to a healthy
+            // worker may travel through the gateway of one that dies; its response is then lost and the call waits
+            // for its response timeout (hours for a batch). So each worker's calls go through a client of its own,
+            // connected to that worker's gateway only: a worker's death breaks only its own calls. (With the primary
+            // silo, every call goes through the primary's gateway, which no worker's death affects.)
+            if (access.Membership is not null)
+            {
+                Task<ClusterConnection>[] opening = silos.Select(s => ClusterConnection.ConnectAsync(access, options.LogLevel, ConnectTimeout(options), via: s.Gateway)).ToArray();
+                try
+                {
+                    routes = await Task.WhenAll(opening).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await Task.WhenAll(opening.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.DisposeAsync().AsTask())).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            IGrainFactory Route(int i) => routes.Length == 0 ? connection.Grains : routes[i].Grains;
             var session = Guid.NewGuid();
             string[] keys = silos.Select(s => s.Key).ToArray();
             var shipper = new ModuleShipper();
             int[] incarnations = await Task.WhenAll(silos.Select((s, i) =>
-                connection.Grains.GetGrain<IWorkerGrain>(s.Key).Attach(session, i, keys, WireCodec.Version))).ConfigureAwait(false);
+                Route(i).GetGrain<IWorkerGrain>(s.Key).Attach(session, i, keys, WireCodec.Version))).ConfigureAwait(false);
             var workers = new RemoteWorker[silos.Count];
             for (int i = 0; i < workers.Length; i++)
             {
-                workers[i] = new RemoteWorker(connection.Grains.GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper, options.Secret);
+                workers[i] = new RemoteWorker(Route(i).GetGrain<IWorkerGrain>(keys[i]), keys[i], session, i, incarnations[i], silos[i].Host, shipper, options.Secret, access.Tls);
             }
 
-            return (connection, workers);
+            return (connection, workers, routes);
         }
         catch
         {
+            await Task.WhenAll(routes.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }

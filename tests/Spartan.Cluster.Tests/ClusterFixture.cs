@@ -98,7 +98,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         return child;
     }
 
-    private static ProcessStartInfo StartInfo(IDictionary<string, string>? env, string[] args)
+    internal static ProcessStartInfo StartInfo(IDictionary<string, string>? env, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -128,7 +128,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         return psi;
     }
 
-    private static int FreePortPair()
+    internal static int FreePortPair()
     {
         for (int attempt = 0; attempt < 64; attempt++)
         {
@@ -152,7 +152,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>A child process whose output lines are kept, so a wait can say what the process printed.</summary>
-    private sealed class ChildProcess(string name, Process process)
+    internal sealed class ChildProcess(string name, Process process)
     {
         private readonly object _gate = new();
         private readonly List<string> _lines = [];

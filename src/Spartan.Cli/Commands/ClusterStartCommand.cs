@@ -9,12 +9,13 @@ namespace Spartan.Cli.Commands;
 
 /// <summary>`spartan cluster start --workers N`: the primary (membership) silo in this process plus N worker
 /// processes on this machine. Prints `cluster address: HOST:PORT` once every worker has joined; Ctrl+C stops the
-/// workers (by closing their standard input), then the primary.</summary>
+/// workers (by closing their standard input), then the primary. With `--membership redis://HOST:PORT` there is no
+/// primary: only the N workers start, registered in Redis, and it prints `cluster membership: redis://...`.</summary>
 internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Settings>
 {
     private static readonly TimeSpan s_joinTimeout = TimeSpan.FromSeconds(90);
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ClusterAccessSettings
     {
         [CommandOption("--workers <N>")]
         [Description("Number of worker processes (default: SpartanOptions.Workers, else one per core).")]
@@ -24,10 +25,6 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
         [Description("The cluster's port (the primary silo; clients use PORT+1); default: a free pair.")]
         public int? Port { get; init; }
 
-        [CommandOption("--secret <SECRET>")]
-        [Description("A shared secret that workers and clients must have (also SPARTAN_SECRET or the ini file).")]
-        public string? Secret { get; init; }
-
         public override Spectre.Console.ValidationResult Validate() =>
             Workers is <= 0 ? Spectre.Console.ValidationResult.Error($"--workers must be at least 1, got {Workers}")
             : Port is <= 0 or >= 65535 ? Spectre.Console.ValidationResult.Error($"--port must be from 1 to 65534, got {Port}")
@@ -36,30 +33,54 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        SpartanOptions options = SpartanConfiguration.Load(context.Remaining.Raw);
+        SpartanOptions options = settings.Apply(SpartanConfiguration.Load(context.Remaining.Raw));
         int n = settings.Workers ?? options.Workers ?? Environment.ProcessorCount;
-        string? secret = settings.Secret ?? options.Secret;
         using var signal = new ShutdownSignal(cancellationToken);
 
-        var primaryReady = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var primaryOptions = new WorkerHostOptions { Primary = true, Port = settings.Port, AdvertisedHost = "127.0.0.1", Secret = secret, LogLevel = options.LogLevel };
-        Task primary = WorkerHost.RunAsync(primaryOptions, line => primaryReady.TrySetResult(line), signal.Token);
-        if (await Task.WhenAny(primaryReady.Task, primary) == primary)
+        // With a membership table (Redis) there is no primary: the workers register in the table, and clients find them
+        // there. Otherwise the primary silo runs in this process and holds the development table.
+        Task primary = Task.CompletedTask;
+        string address;
+        if (ClusterAccessSettings.HasStore(options))
         {
-            await primary; // rethrows the startup failure
-            throw new SpartanException("the primary silo stopped before it was ready");
+            if (settings.Port is not null)
+            {
+                throw new ArgumentException($"--port is not used with --membership '{options.Membership}': there is no primary silo; workers pick free ports");
+            }
+
+            address = options.Membership!;
+        }
+        else
+        {
+            var primaryReady = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var primaryOptions = new WorkerHostOptions
+            {
+                Primary = true,
+                Port = settings.Port,
+                AdvertisedHost = "127.0.0.1",
+                Secret = options.Secret,
+                TlsCertificate = options.TlsCertificate,
+                TlsCertificatePassword = options.TlsCertificatePassword,
+                TlsThumbprint = options.TlsThumbprint,
+                LogLevel = options.LogLevel,
+            };
+            primary = WorkerHost.RunAsync(primaryOptions, line => primaryReady.TrySetResult(line), signal.Token);
+            if (await Task.WhenAny(primaryReady.Task, primary) == primary)
+            {
+                await primary; // rethrows the startup failure
+                throw new SpartanException("the primary silo stopped before it was ready");
+            }
+
+            // "primary ready: 127.0.0.1:PORT (...)"
+            address = (await primaryReady.Task)["primary ready: ".Length..].Split(' ')[0];
         }
 
-        string primaryLine = await primaryReady.Task;
-
-        // "primary ready: 127.0.0.1:PORT (...)"
-        string address = primaryLine["primary ready: ".Length..].Split(' ')[0];
         var workers = new List<WorkerProcess>();
         try
         {
             for (int i = 0; i < n; i++)
             {
-                workers.Add(WorkerProcess.Start(i, address, secret, options.LogLevel));
+                workers.Add(WorkerProcess.Start(i, address, options));
             }
 
             foreach (WorkerProcess w in workers)
@@ -67,7 +88,8 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
                 await w.Ready.WaitAsync(s_joinTimeout, signal.Token).ConfigureAwait(false);
             }
 
-            Console.Out.WriteLine($"cluster address: {address}");
+            // With Redis, the "address" is the membership table: drivers connect with --membership.
+            Console.Out.WriteLine(ClusterAccessSettings.HasStore(options) ? $"cluster membership: {address}" : $"cluster address: {address}");
             Console.Out.WriteLine($"workers: {n} (pids {string.Join(", ", workers.Select(w => w.Pid))}); press Ctrl+C to stop");
             Console.Out.Flush();
             await Task.Delay(Timeout.Infinite, signal.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -107,7 +129,7 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
 
         public Task Ready => _ready.Task;
 
-        public static WorkerProcess Start(int index, string address, string? secret, string logLevel)
+        public static WorkerProcess Start(int index, string address, SpartanOptions options)
         {
             var psi = new ProcessStartInfo
             {
@@ -123,15 +145,25 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
                 psi.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
             }
 
-            foreach (string a in new[] { "worker", "--join", address, "--watch-stdin", $"--log-level={logLevel}" })
+            bool store = ClusterAccessSettings.HasStore(options);
+            foreach (string a in new[] { "worker", store ? "--membership" : "--join", address, "--watch-stdin", $"--log-level={options.LogLevel}" })
             {
                 psi.ArgumentList.Add(a);
             }
 
-            // The secret goes by environment, not argv, so `ps` does not show it.
-            if (secret is not null)
+            // The secret and the TLS settings go by environment, not argv, so `ps` does not show them.
+            foreach ((string name, string? value) in new[]
             {
-                psi.Environment["SPARTAN_SECRET"] = secret;
+                ("SPARTAN_SECRET", options.Secret),
+                ("SPARTAN_TLS_CERTIFICATE", options.TlsCertificate is null ? null : Path.GetFullPath(options.TlsCertificate)),
+                ("SPARTAN_TLS_CERTIFICATE_PASSWORD", options.TlsCertificatePassword),
+                ("SPARTAN_TLS_THUMBPRINT", options.TlsThumbprint),
+            })
+            {
+                if (value is not null)
+                {
+                    psi.Environment[name] = value;
+                }
             }
 
             Process p = Process.Start(psi) ?? throw new SpartanException($"could not start worker {index}");

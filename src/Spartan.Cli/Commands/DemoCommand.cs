@@ -8,7 +8,7 @@ namespace Spartan.Cli.Commands;
 /// <summary>`spartan demo`: a short tour of the embedded engine, with timings.</summary>
 internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ClusterAccessSettings
     {
         [CommandArgument(0, "[NAME]")]
         [Description("The demo to run: tour (default).")]
@@ -21,10 +21,6 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         [CommandOption("--cluster <ADDRESS>")]
         [Description("Run on the cluster at HOST:PORT (`spartan cluster start` prints it) instead of embedded workers.")]
         public string? Cluster { get; init; }
-
-        [CommandOption("--secret <SECRET>")]
-        [Description("The cluster's shared secret (also SPARTAN_SECRET or the ini file).")]
-        public string? Secret { get; init; }
 
         [CommandOption("--size <N>")]
         [Description("Rows of the demo matrix (default 2000000).")]
@@ -50,11 +46,12 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     {
         SpartanOptions options = SpartanConfiguration.Load(context.Remaining.Raw);
         options.Cluster = settings.Cluster ?? options.Cluster;
-        options.Secret = settings.Secret ?? options.Secret;
+        settings.Apply(options);
         options.Workers = settings.Workers ?? options.Workers;
-        using SpartanContext ctx = options.Cluster is null ? SpartanContext.StartLocal(options.Workers) : SpartanCluster.Connect(options);
+        bool onCluster = options.Cluster is not null || ClusterAccessSettings.HasStore(options);
+        using SpartanContext ctx = onCluster ? SpartanCluster.Connect(options) : SpartanContext.StartLocal(options.Workers);
         long n = settings.Size;
-        string mode = options.Cluster is null ? "embedded" : $"cluster {Markup.Escape(options.Cluster)}";
+        string mode = !onCluster ? "embedded" : $"cluster {Markup.Escape(options.Cluster ?? options.Membership!)}";
         AnsiConsole.MarkupLine($"[bold]Spartan for .NET[/] — {mode}, [green]{ctx.NumWorkers}[/] workers on {Environment.ProcessorCount} cores");
 
         var table = new Table().AddColumns("step", "expression", "result", "time");

@@ -8,22 +8,23 @@ namespace Spartan.Cli.Commands;
 /// <summary>`spartan status --cluster HOST:PORT`: the workers of a cluster (exit 0 when it answers).</summary>
 internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ClusterAccessSettings
     {
         [CommandOption("--cluster <ADDRESS>")]
         [Description("The cluster: the HOST:PORT that `spartan cluster start` printed (also SPARTAN_CLUSTER).")]
         public string? Cluster { get; init; }
-
-        [CommandOption("--secret <SECRET>")]
-        [Description("The cluster's shared secret (also SPARTAN_SECRET or the ini file).")]
-        public string? Secret { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SpartanOptions options = SpartanConfiguration.Load(context.Remaining.Raw);
-        options.Cluster = settings.Cluster ?? options.Cluster ?? throw new ArgumentException("--cluster HOST:PORT is required");
-        options.Secret = settings.Secret ?? options.Secret;
+        settings.Apply(options);
+        options.Cluster = settings.Cluster ?? options.Cluster;
+        if (options.Cluster is null && !ClusterAccessSettings.HasStore(options))
+        {
+            throw new ArgumentException("--cluster HOST:PORT or --membership redis://HOST:PORT is required");
+        }
+
         IReadOnlyList<ClusterWorkerInfo> workers = await SpartanCluster.StatusAsync(options, cancellationToken);
         var table = new Table().AddColumns("id", "host", "address", "alive", "last heartbeat", "tiles", "bytes", "CPU", "memory", "data plane", "served");
         foreach (ClusterWorkerInfo w in workers)
@@ -42,7 +43,7 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                 $"{w.DataPlaneReads.ToString(CultureInfo.InvariantCulture)} reads, {Bytes(w.DataPlaneBytes)}");
         }
 
-        AnsiConsole.MarkupLine($"cluster [bold]{Markup.Escape(options.Cluster)}[/]: {workers.Count} worker(s)");
+        AnsiConsole.MarkupLine($"cluster [bold]{Markup.Escape(options.Cluster ?? options.Membership!)}[/]: {workers.Count} worker(s)");
         AnsiConsole.Write(table);
         return 0;
     }

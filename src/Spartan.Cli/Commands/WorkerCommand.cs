@@ -4,10 +4,11 @@ using Spectre.Console.Cli;
 
 namespace Spartan.Cli.Commands;
 
-/// <summary>`spartan worker --join HOST:PORT`: one worker process (an Orleans silo) that joins a cluster.</summary>
+/// <summary>`spartan worker --join HOST:PORT` (or `--membership redis://HOST:PORT`): one worker process (an Orleans
+/// silo) that joins a cluster.</summary>
 internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ClusterAccessSettings
     {
         [CommandOption("--join <ADDRESS>")]
         [Description("The cluster to join: the HOST:PORT that `spartan cluster start` printed.")]
@@ -29,18 +30,12 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [Description("The address other machines reach this worker at (default: the one that routes to the cluster).")]
         public string? Host { get; init; }
 
-        [CommandOption("--secret <SECRET>")]
-        [Description("The cluster's shared secret (also SPARTAN_SECRET or the ini file).")]
-        public string? Secret { get; init; }
-
         [CommandOption("--watch-stdin")]
         [Description("Stop when standard input closes (used by `spartan cluster start`).")]
         public bool WatchStdin { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
-            !Primary && string.IsNullOrWhiteSpace(Join)
-                ? Spectre.Console.ValidationResult.Error("--join HOST:PORT is required (the address `spartan cluster start` printed)")
-                : Port is <= 0 or >= 65535
+            Port is <= 0 or >= 65535
                     ? Spectre.Console.ValidationResult.Error($"--port must be from 1 to 65534, got {Port}")
                     : DataPort is <= 0 or > 65535
                         ? Spectre.Console.ValidationResult.Error($"--data-port must be from 1 to 65535, got {DataPort}")
@@ -56,14 +51,26 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             signal.WatchStandardInput();
         }
 
+        settings.Apply(options);
+        string? join = settings.Join ?? options.Cluster;
+        if (!settings.Primary && join is null && !ClusterAccessSettings.HasStore(options))
+        {
+            // Checked here rather than in Validate: --membership may come from SPARTAN_MEMBERSHIP or the ini file.
+            throw new ArgumentException("--join HOST:PORT (the address `spartan cluster start` printed) or --membership redis://HOST:PORT is required");
+        }
+
         var host = new WorkerHostOptions
         {
-            Join = settings.Join ?? options.Cluster,
+            Join = join,
             Primary = settings.Primary,
             Port = settings.Port,
             DataPort = settings.DataPort,
             AdvertisedHost = settings.Host,
-            Secret = settings.Secret ?? options.Secret,
+            Secret = options.Secret,
+            Membership = options.Membership,
+            TlsCertificate = options.TlsCertificate,
+            TlsCertificatePassword = options.TlsCertificatePassword,
+            TlsThumbprint = options.TlsThumbprint,
             LogLevel = options.LogLevel,
         };
         await WorkerHost.RunAsync(host, line =>

@@ -20,6 +20,7 @@ namespace Spartan.Cluster.Client;
 internal sealed partial class RemoteWorker : IWorker, IDisposable
 {
     private readonly string? _secret;
+    private readonly Security.ClusterTls? _tls;
     private readonly object _dataGate = new();
     private DataPlaneClient? _data;
     private bool _dataKnown;
@@ -32,9 +33,10 @@ internal sealed partial class RemoteWorker : IWorker, IDisposable
     private string _host;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.UtcNow;
 
-    public RemoteWorker(IWorkerGrain grain, string key, Guid session, int id, int incarnation, string host, ModuleShipper? shipper, string? secret = null)
+    public RemoteWorker(IWorkerGrain grain, string key, Guid session, int id, int incarnation, string host, ModuleShipper? shipper, string? secret = null, Security.ClusterTls? tls = null)
     {
         _secret = secret;
+        _tls = tls;
         _grain = grain;
         _key = key;
         _session = session;
@@ -156,7 +158,7 @@ internal sealed partial class RemoteWorker : IWorker, IDisposable
         {
             if (!_dataKnown && !IsLost)
             {
-                _data = endpoint is null ? null : new DataPlaneClient(endpoint, _secret);
+                _data = endpoint is null ? null : new DataPlaneClient(endpoint, _secret, _tls);
                 _dataKnown = true;
             }
 

@@ -2,9 +2,12 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
+using Spartan.Cluster.Security;
 using Spartan.Runtime;
 
 namespace Spartan.Cluster.DataPlane;
@@ -76,11 +79,70 @@ internal static class DataPlaneProtocol
         return true;
     }
 
+    /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes from a stream (plain or TLS); false when the peer
+    /// closed first.</summary>
+    public static bool ReadExactly(Stream s, Span<byte> buffer) => s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) == buffer.Length;
+
+    public static void WriteAll(Stream s, ReadOnlySpan<byte> buffer) => s.Write(buffer);
+
     public static void WriteAll(Socket s, ReadOnlySpan<byte> buffer)
     {
         while (buffer.Length > 0)
         {
             buffer = buffer[s.Send(buffer, SocketFlags.None)..];
+        }
+    }
+
+    /// <summary>The server's stream on an accepted socket: the socket itself, or TLS on it when the cluster uses TLS
+    /// (the peer must present the cluster certificate). Null when the TLS handshake fails or times out.</summary>
+    public static async Task<Stream?> OpenServerAsync(Socket socket, ClusterTls? tls)
+    {
+        var plain = new NetworkStream(socket, ownsSocket: false);
+        if (tls is null)
+        {
+            return plain;
+        }
+
+        var ssl = new SslStream(plain, leaveInnerStreamOpen: false);
+        try
+        {
+            using var cts = new CancellationTokenSource(ClusterTls.HandshakeTimeout);
+            await ssl.AuthenticateAsServerAsync(tls.ServerOptions(), cts.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>The client's stream on a connected socket: plain, or TLS presenting the cluster certificate.</summary>
+    /// <exception cref="SpartanException">The worker does not accept this certificate, or does not speak TLS.</exception>
+    public static Stream OpenClient(Socket socket, ClusterTls? tls, IPEndPoint endpoint)
+    {
+        var plain = new NetworkStream(socket, ownsSocket: false);
+        if (tls is null)
+        {
+            return plain;
+        }
+
+        var ssl = new SslStream(plain, leaveInnerStreamOpen: false);
+        try
+        {
+            using var cts = new CancellationTokenSource(ClusterTls.HandshakeTimeout);
+            ssl.AuthenticateAsClientAsync(tls.ClientOptions(endpoint.Address.ToString()), cts.Token).GetAwaiter().GetResult();
+            return ssl;
+        }
+        catch (Exception e) when (e is AuthenticationException or OperationCanceledException)
+        {
+            ssl.Dispose();
+            throw new SpartanException($"the worker's data plane at {endpoint} refused TLS with {tls.Source}, or this process does not trust its certificate ({e.Message})", e);
+        }
+        catch
+        {
+            ssl.Dispose();
+            throw;
         }
     }
 
@@ -103,6 +165,7 @@ internal sealed class DataPlaneServer : IDisposable
 {
     private readonly Socket _listener;
     private readonly byte[] _key;
+    private readonly ClusterTls? _tls;
     private readonly Func<Guid, LocalWorker> _sessions;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
@@ -110,9 +173,10 @@ internal sealed class DataPlaneServer : IDisposable
     private long _bytes;
     private long _rejected;
 
-    public DataPlaneServer(IPAddress advertised, int port, string? secret, Func<Guid, LocalWorker> sessions)
+    public DataPlaneServer(IPAddress advertised, int port, string? secret, Func<Guid, LocalWorker> sessions, ClusterTls? tls = null)
     {
         _key = DataPlaneProtocol.Key(secret);
+        _tls = tls;
         _sessions = sessions;
         IPAddress bind = IPAddress.IsLoopback(advertised) ? advertised
             : advertised.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
@@ -179,11 +243,13 @@ internal sealed class DataPlaneServer : IDisposable
         }
     }
 
-    private async Task Serve(Socket s)
+    private async Task Serve(Socket socket)
     {
+        Stream? s = null;
         try
         {
-            if (!Handshake(s))
+            s = await DataPlaneProtocol.OpenServerAsync(socket, _tls).ConfigureAwait(false);
+            if (s is null || !Handshake(socket, s))
             {
                 Interlocked.Increment(ref _rejected);
                 return;
@@ -256,24 +322,25 @@ internal sealed class DataPlaneServer : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or System.Security.Authentication.AuthenticationException)
         {
-            // The client went away.
+            // The client went away, or failed the TLS handshake.
         }
         finally
         {
-            _open.TryRemove(s, out _);
-            s.Dispose();
+            _open.TryRemove(socket, out _);
+            s?.Dispose();
+            socket.Dispose();
         }
     }
 
-    private bool Handshake(Socket s)
+    private bool Handshake(Socket socket, Stream s)
     {
         Span<byte> preamble = stackalloc byte[DataPlaneProtocol.PreambleBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(preamble, DataPlaneProtocol.Magic);
         preamble[4] = DataPlaneProtocol.Version;
         RandomNumberGenerator.Fill(preamble[5..]);
-        s.ReceiveTimeout = 30_000;
+        socket.ReceiveTimeout = 30_000;
         DataPlaneProtocol.WriteAll(s, preamble);
         Span<byte> proof = stackalloc byte[DataPlaneProtocol.ProofBytes];
         Span<byte> expected = stackalloc byte[DataPlaneProtocol.ProofBytes];
@@ -288,12 +355,12 @@ internal sealed class DataPlaneServer : IDisposable
             return false;
         }
 
-        s.ReceiveTimeout = 0;
+        socket.ReceiveTimeout = 0;
         DataPlaneProtocol.WriteAll(s, [1]);
         return true;
     }
 
-    private void SendArray(Socket s, NDArray a)
+    private void SendArray(Stream s, NDArray a)
     {
         ReadOnlySpan<byte> data = a.AsBytes();
         int rank = a.Shape.Rank;
@@ -314,7 +381,7 @@ internal sealed class DataPlaneServer : IDisposable
         Interlocked.Add(ref _bytes, data.Length);
     }
 
-    private static void SendError(Socket s, Exception e)
+    private static void SendError(Stream s, Exception e)
     {
         (byte kind, int worker) = e switch
         {
@@ -350,13 +417,15 @@ internal sealed class DataPlaneClient : IDisposable
 {
     private readonly IPEndPoint _endpoint;
     private readonly byte[] _key;
-    private readonly ConcurrentBag<Socket> _idle = [];
+    private readonly ClusterTls? _tls;
+    private readonly ConcurrentBag<Connection> _idle = [];
     private volatile bool _disposed;
 
-    public DataPlaneClient(string endpoint, string? secret)
+    public DataPlaneClient(string endpoint, string? secret, ClusterTls? tls = null)
     {
         _endpoint = DataPlaneProtocol.ParseEndpoint(endpoint);
         _key = DataPlaneProtocol.Key(secret);
+        _tls = tls;
     }
 
     /// <summary>Reads a region of a tile on the worker; the caller maps the exceptions (a <see cref="DataPlaneBrokenException"/>
@@ -364,11 +433,11 @@ internal sealed class DataPlaneClient : IDisposable
     public NDArray Read(Guid session, TileId id, TileExtent region, bool fresh = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Socket s = Rent(fresh);
+        Connection c = Rent(fresh);
         bool reusable = false;
         try
         {
-            NDArray result = Exchange(s, session, id, region);
+            NDArray result = Exchange(c.Stream, session, id, region);
             reusable = true;
             return result;
         }
@@ -385,11 +454,11 @@ internal sealed class DataPlaneClient : IDisposable
         {
             if (reusable && !_disposed)
             {
-                _idle.Add(s);
+                _idle.Add(c);
             }
             else
             {
-                s.Dispose();
+                c.Dispose();
             }
         }
     }
@@ -397,31 +466,33 @@ internal sealed class DataPlaneClient : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        while (_idle.TryTake(out Socket? s))
+        while (_idle.TryTake(out Connection? c))
         {
-            s.Dispose();
+            c.Dispose();
         }
     }
 
-    private Socket Rent(bool fresh)
+    private Connection Rent(bool fresh)
     {
-        while (!fresh && _idle.TryTake(out Socket? s))
+        while (!fresh && _idle.TryTake(out Connection? c))
         {
-            if (s.Connected)
+            if (c.Socket.Connected)
             {
-                return s;
+                return c;
             }
 
-            s.Dispose();
+            c.Dispose();
         }
 
         var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Stream? stream = null;
         try
         {
             DataPlaneProtocol.Tune(socket);
             socket.Connect(_endpoint);
+            stream = DataPlaneProtocol.OpenClient(socket, _tls, _endpoint);
             Span<byte> preamble = stackalloc byte[DataPlaneProtocol.PreambleBytes];
-            if (!DataPlaneProtocol.ReadExactly(socket, preamble))
+            if (!DataPlaneProtocol.ReadExactly(stream, preamble))
             {
                 throw new DataPlaneBrokenException($"the data plane at {_endpoint} closed the connection before its preamble", null);
             }
@@ -433,28 +504,41 @@ internal sealed class DataPlaneClient : IDisposable
 
             Span<byte> proof = stackalloc byte[DataPlaneProtocol.ProofBytes];
             DataPlaneProtocol.Proof(_key, preamble[5..], proof);
-            DataPlaneProtocol.WriteAll(socket, proof);
+            DataPlaneProtocol.WriteAll(stream, proof);
             Span<byte> ok = stackalloc byte[1];
-            if (!DataPlaneProtocol.ReadExactly(socket, ok) || ok[0] != 1)
+            if (!DataPlaneProtocol.ReadExactly(stream, ok) || ok[0] != 1)
             {
                 throw new SpartanException($"the worker's data plane at {_endpoint} refused this process's secret (SpartanOptions.Secret, SPARTAN_SECRET or --secret)");
             }
 
-            return socket;
+            return new Connection(socket, stream);
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
+            stream?.Dispose();
             socket.Dispose();
             throw new DataPlaneBrokenException($"cannot reach the data plane at {_endpoint}: {e.Message}", e);
         }
         catch
         {
+            stream?.Dispose();
             socket.Dispose();
             throw;
         }
     }
 
-    private static NDArray Exchange(Socket s, Guid session, TileId id, TileExtent region)
+    /// <summary>A pooled connection: the socket (to see whether it is still connected) and the stream requests go
+    /// over (the socket's own, or TLS on top of it).</summary>
+    private sealed record Connection(Socket Socket, Stream Stream) : IDisposable
+    {
+        public void Dispose()
+        {
+            Stream.Dispose();
+            Socket.Dispose();
+        }
+    }
+
+    private static NDArray Exchange(Stream s, Guid session, TileId id, TileExtent region)
     {
         int rank = region.Shape.Rank;
         if (rank > DataPlaneProtocol.MaxRank)
@@ -522,7 +606,7 @@ internal sealed class DataPlaneClient : IDisposable
         return a;
     }
 
-    private static Exception ReadError(Socket s, byte kind)
+    private static Exception ReadError(Stream s, byte kind)
     {
         Span<byte> head = stackalloc byte[8];
         Need(DataPlaneProtocol.ReadExactly(s, head));

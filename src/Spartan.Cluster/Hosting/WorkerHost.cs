@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Spartan.Cluster.Client;
 using Spartan.Cluster.Placement;
+using Spartan.Cluster.Security;
 using Spartan.Cluster.Wire;
 using Spartan.Cluster.Worker;
 
@@ -35,6 +36,20 @@ public sealed class WorkerHostOptions
     /// <summary>The cluster's shared secret (SpartanOptions.Secret).</summary>
     public string? Secret { get; set; }
 
+    /// <summary>The membership table (SpartanOptions.Membership): null for the primary silo's development table at
+    /// <see cref="Join"/>, "redis://host:port" for Redis (then <see cref="Join"/> is not needed and there is no
+    /// primary).</summary>
+    public string? Membership { get; set; }
+
+    /// <summary>The cluster's TLS certificate (SpartanOptions.TlsCertificate, a .pfx path); null for no TLS.</summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>The cluster's TLS certificate by store thumbprint (SpartanOptions.TlsThumbprint).</summary>
+    public string? TlsThumbprint { get; set; }
+
     /// <summary>Log level of the process (logs go to stderr).</summary>
     public string LogLevel { get; set; } = "Warning";
 }
@@ -50,9 +65,22 @@ public static class WorkerHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ready);
-        IPEndPoint primary;
+        // Bad options fail here, before anything listens: one line naming the option.
+        MembershipStore? store = MembershipStore.Parse(options.Membership);
+        ClusterTls? tls = ClusterTls.Load(options.TlsCertificate, options.TlsCertificatePassword, options.TlsThumbprint);
+        IPEndPoint? primary = null;
         IPAddress advertised;
-        if (options.Primary)
+        if (store is not null)
+        {
+            if (options.Primary)
+            {
+                throw new SpartanException($"--primary is not used with --membership '{store.Value}': the Redis table replaces the primary silo, every worker is equal");
+            }
+
+            await store.ProbeAsync(stop).ConfigureAwait(false);
+            advertised = options.AdvertisedHost is { } a ? ClusterIdentity.Resolve(a) : LocalAddressTowards(ClusterIdentity.Resolve(store.Host));
+        }
+        else if (options.Primary)
         {
             advertised = ClusterIdentity.Resolve(options.AdvertisedHost ?? "127.0.0.1");
             int port = options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
@@ -60,13 +88,18 @@ public static class WorkerHost
         }
         else
         {
-            string join = options.Join ?? throw new ArgumentException("a worker needs --join HOST:PORT (the address `spartan cluster start` printed)", nameof(options));
+            string join = options.Join ?? throw new ArgumentException("a worker needs --join HOST:PORT (the address `spartan cluster start` printed) or --membership redis://HOST:PORT", nameof(options));
             (string joinHost, int joinPort) = ClusterIdentity.Parse(join);
             primary = new IPEndPoint(ClusterIdentity.Resolve(joinHost), joinPort);
             advertised = options.AdvertisedHost is { } a ? ClusterIdentity.Resolve(a) : LocalAddressTowards(primary.Address);
         }
 
-        int siloPort = options.Primary ? primary.Port : options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
+        if (store is null && !options.Primary)
+        {
+            await CheckTlsAsync(primary!, tls, stop).ConfigureAwait(false);
+        }
+
+        int siloPort = options.Primary ? primary!.Port : options.Port ?? ClusterIdentity.FreePort(advertised, pair: true);
         bool loopback = IPAddress.IsLoopback(advertised);
         IPAddress bind = loopback ? advertised : IPAddress.Any;
         if (options.DataPort is int dp && !options.Primary && (dp is <= 0 or > 65535 || dp == siloPort || dp == siloPort + 1 || !ClusterIdentity.IsFree(bind, dp)))
@@ -87,7 +120,20 @@ public static class WorkerHost
             .ConfigureLogging(l => ClusterConnection.ConfigureLogging(l, options.LogLevel, LogLevel.Warning))
             .UseOrleans(silo =>
             {
-                silo.UseDevelopmentClustering(primary);
+                if (store is not null)
+                {
+                    silo.UseRedisClustering(o => o.ConfigurationOptions = store.Configuration());
+                }
+                else
+                {
+                    silo.UseDevelopmentClustering(primary!);
+                }
+
+                if (tls is not null)
+                {
+                    silo.UseTls(tls.Certificate, tls.Configure);
+                }
+
                 silo.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = ClusterIdentity.ClusterId(options.Secret);
@@ -105,7 +151,7 @@ public static class WorkerHost
                 silo.ConfigureEndpoints(advertised, siloPort, siloPort + 1, listenOnAnyHostAddress: !loopback);
                 silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
                 silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
-                silo.Services.AddSingleton(new DataPlaneSettings(advertised, options.DataPort ?? 0, options.Secret));
+                silo.Services.AddSingleton(new DataPlaneSettings(advertised, options.DataPort ?? 0, options.Secret, tls));
                 silo.Services.AddSingleton<WorkerRuntime>();
             })
             .Build();
@@ -123,7 +169,7 @@ public static class WorkerHost
             throw new SpartanException(
                 options.Primary
                     ? $"the primary silo could not start on {primary}: {e.Message}"
-                    : $"could not join the cluster at {primary}: nothing answers there, or it has a different secret ({e.GetType().Name}: {e.Message})", e);
+                    : $"could not join the cluster at {(store is null ? primary!.ToString() : $"membership {store.Value}")}: nothing answers there, or it has a different secret{(tls is null ? " or requires TLS" : $" or does not use TLS with {tls.Source}")} ({e.GetType().Name}: {FirstLine(e.Message)})", e);
         }
 
         try
@@ -137,7 +183,7 @@ public static class WorkerHost
             }
 
             ready(options.Primary
-                ? $"primary ready: {primary.Address}:{primary.Port} (silo {address}, pid {Environment.ProcessId})"
+                ? $"primary ready: {primary!.Address}:{primary.Port} (silo {address}, pid {Environment.ProcessId})"
                 : $"worker ready: {address} (pid {Environment.ProcessId}, data plane {data})");
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -155,6 +201,34 @@ public static class WorkerHost
 
             host.Dispose();
         }
+    }
+
+    /// <summary>A worker whose TLS settings do not match the primary's fails at once with the reason, instead of
+    /// after the 30 s join deadline with none (Orleans only retries). Nothing listening is left to the join itself.</summary>
+    private static async Task CheckTlsAsync(IPEndPoint primary, ClusterTls? tls, CancellationToken stop)
+    {
+        using var socket = new Socket(primary.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(ClusterTls.HandshakeTimeout);
+        try
+        {
+            await socket.ConnectAsync(primary, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return;
+        }
+
+        if (await TlsProbe.CheckAsync(socket, primary, tls, stop).ConfigureAwait(false) is { } mismatch)
+        {
+            throw new SpartanException($"could not join the cluster at {primary}: {mismatch}");
+        }
+    }
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? s : s[..nl];
     }
 
     /// <summary>The local address of the interface that routes to <paramref name="remote"/>.</summary>

@@ -29,7 +29,7 @@ internal sealed class WorkerRuntime : IDisposable
         _settings = settings;
         Incarnation = silo.SiloAddress.Generation;
         ShippedModules.Register();
-        DataPlane = new DataPlaneServer(settings.Advertised, settings.Port, settings.Secret, Session);
+        DataPlane = new DataPlaneServer(settings.Advertised, settings.Port, settings.Secret, Session, settings.Tls);
     }
 
     /// <summary>This process's data plane server.</summary>
@@ -63,7 +63,7 @@ internal sealed class WorkerRuntime : IDisposable
             if (i != workerId)
             {
                 // Peers only serve region reads; their incarnation is not needed for that.
-                remotes[i] = new RemoteWorker(_grains.GetGrain<IWorkerGrain>(peers[i]), peers[i], session, i, 0, "peer", shipper: null, _settings.Secret);
+                remotes[i] = new RemoteWorker(_grains.GetGrain<IWorkerGrain>(peers[i]), peers[i], session, i, 0, "peer", shipper: null, _settings.Secret, _settings.Tls);
             }
         }
 
@@ -141,4 +141,5 @@ internal sealed class WorkerRuntime : IDisposable
 /// <param name="Advertised">The address peers reach this process at (the silo's advertised address).</param>
 /// <param name="Port">The port to listen on; 0 lets the OS pick one.</param>
 /// <param name="Secret">The cluster secret, or null.</param>
-internal sealed record DataPlaneSettings(System.Net.IPAddress Advertised, int Port, string? Secret);
+/// <param name="Tls">The cluster certificate when TLS is configured: the data plane then runs over TLS too.</param>
+internal sealed record DataPlaneSettings(System.Net.IPAddress Advertised, int Port, string? Secret, Spartan.Cluster.Security.ClusterTls? Tls = null);

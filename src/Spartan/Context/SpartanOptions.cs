@@ -22,6 +22,23 @@ public sealed class SpartanOptions
     /// <summary>A shared secret a cluster requires from its members and clients.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>Where cluster membership lives: null (or "development") for the development table held by the primary
+    /// silo at <see cref="Cluster"/> (localhost, tests); "redis://host:port" for a Redis membership table, where every
+    /// worker is equal and no primary silo is needed (production, docs/cluster.md).</summary>
+    public string? Membership { get; set; }
+
+    /// <summary>TLS for the cluster (Orleans connections and the data plane): a PKCS#12 (.pfx) file with the cluster's
+    /// certificate and private key. Every member and client presents it, and accepts only peers that present the
+    /// same certificate (mutual authentication). Null: no TLS unless <see cref="TlsThumbprint"/> is set.</summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificate"/>, if it has one.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>TLS with a certificate from the store (CurrentUser, then LocalMachine, "My") by its SHA-1 thumbprint,
+    /// instead of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsThumbprint { get; set; }
+
     /// <summary>Log level (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Warning";
 
