@@ -6,7 +6,7 @@ namespace Spartan.Runtime;
 /// products and reductions. The loops themselves are in <c>Spartan.Kernels.Sparse</c>.</summary>
 internal static class SparseKernels
 {
-    public static NDArray[] Run(SparseKernelSpec spec, NDArray[] inputs, TileTask task)
+    public static NDArray[] Run(SparseKernelSpec spec, NDArray[] inputs, TileTask task, Func<int, TileExtent, NDArray> read)
     {
         TileExtent extent = task.OutputExtents[0];
         return spec switch
@@ -16,7 +16,7 @@ internal static class SparseKernels
             SparseCooKernel c => [FromCoo(c, extent)],
             SparseScaleKernel s => [Scale(Csr(inputs[0]), s, extent)],
             SparseToDenseKernel => [ToDense(Csr(inputs[0]), extent)],
-            SparseTimesDenseKernel => [SparseTimesDense(Csr(inputs[0]), inputs[1], extent)],
+            SparseTimesDenseKernel => [SparseTimesDense(Csr(inputs[0]), task.Inputs[1], read, extent)],
             DenseTimesSparseKernel => [DenseTimesSparse(inputs, task)],
             SparseReduceKernel r => [Reduce(r, Csr(inputs[0]), task.Inputs[0].Region, extent)],
             SparseCombineKernel c => [Combine(c.Op, inputs, extent)],
@@ -116,7 +116,29 @@ internal static class SparseKernels
         return output;
     }
 
-    private static NDArray SparseTimesDense(CsrParts a, NDArray b, TileExtent extent)
+    /// <summary>A row block times the whole dense operand (input 1, lazy). A piece that is a whole tile is read as the
+    /// stored tile itself; several pieces are assembled once per stage and shared (<see cref="SharedOperand"/>): a fresh
+    /// 8 MB vector per task costs more in page faults and cache misses than the SpMV itself.</summary>
+    private static NDArray SparseTimesDense(CsrParts a, TileInput dense, Func<int, TileExtent, NDArray> read, TileExtent extent)
+    {
+        if (dense.Pieces.Length == 1)
+        {
+            return Multiply(a, read(1, dense.Region), extent);
+        }
+
+        var parts = new NDArray[dense.Pieces.Length];
+        var partExtents = new TileExtent[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            partExtents[i] = dense.Pieces[i].Part;
+            parts[i] = read(1, partExtents[i]);
+        }
+
+        using SharedOperand.Lease b = SharedOperand.Acquire(parts, partExtents, dense.Region);
+        return Multiply(a, b.Data, extent);
+    }
+
+    private static NDArray Multiply(CsrParts a, NDArray b, TileExtent extent)
     {
         ReadOnlySpan<double> x = Float64(b);
         NDArray output = NDArray.Rent(extent.Shape, DType.Float64);

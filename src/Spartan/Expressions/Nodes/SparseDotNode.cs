@@ -70,7 +70,8 @@ internal sealed class SparseDotNode : Node, ISparseAware
     {
         if (Children[0].IsSparse)
         {
-            TileInput whole = inputs[1].Input(TileExtent.Whole(inputs[1].Shape));
+            // Lazy: the kernel reads the operand's tiles in place and copies them once into a reused buffer.
+            TileInput whole = inputs[1].Input(TileExtent.Whole(inputs[1].Shape)) with { Lazy = true };
             return SparseLowering.PerTile(lowering, inputs[0], Shape, DType, sparse: false, new SparseTimesDenseKernel(), whole);
         }
 
