@@ -17,6 +17,14 @@ internal static class SparseWire
         Random = 1, Fill, Coo, Scale, ToDense, SparseTimesDense, DenseTimesSparse, Reduce, Combine,
     }
 
+    /// <summary>The sparse kernel types this codec encodes.</summary>
+    public static IReadOnlyCollection<Type> KernelTypes { get; } =
+    [
+        typeof(SparseRandomKernel), typeof(SparseFillKernel), typeof(SparseCooKernel), typeof(SparseScaleKernel),
+        typeof(SparseToDenseKernel), typeof(SparseTimesDenseKernel), typeof(DenseTimesSparseKernel),
+        typeof(SparseReduceKernel), typeof(SparseCombineKernel),
+    ];
+
     public static void Write(WireWriter w, SparseKernelSpec k)
     {
         switch (k)

@@ -40,6 +40,7 @@ internal static class WireCodec
         typeof(ShufflePackKernel), typeof(ShuffleCombineKernel), typeof(OuterKernel), typeof(UserKernelSpec),
         typeof(UserCombineKernel), typeof(NpyReadKernel), typeof(NpyWriteKernel), typeof(StoreWriteKernel), typeof(StoreReadKernel),
         typeof(StencilKernel), typeof(MaxPoolKernel), typeof(DotKernel), typeof(RowDotKernel), typeof(NearestSumsKernel),
+        .. SparseWire.KernelTypes,
     ];
 
     // ---- messages ------------------------------------------------------------------------------------------

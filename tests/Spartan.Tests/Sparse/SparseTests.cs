@@ -291,7 +291,8 @@ public class SparseTests
         Assert.Throws<ArgumentNullException>(() => Sp.SparseFromCoo(null!, [0], [1.0], (2, 2)));
 
         Expr s = Sp.SparseDiagonal((4, 4));
-        foreach (Action bad in new Action[] { () => _ = s.T, () => _ = s[1], () => s.Prod(), () => s.ArgMax(), () => Sp.CumSum(s), () => s.Reshape(16), () => s.Sum(axis: 0, keepDims: true) })
+        string dir = Path.Combine(Path.GetTempPath(), $"spartan-sparse-{Guid.NewGuid():N}");
+        foreach (Action bad in new Action[] { () => Sp.Save(s, dir), () => Sp.ToNpy(s, dir + ".npy"), () => _ = s.T, () => _ = s[1], () => s.Prod(), () => s.ArgMax(), () => Sp.CumSum(s), () => s.Reshape(16), () => s.Sum(axis: 0, keepDims: true) })
         {
             ArgumentException x = Assert.ThrowsAny<ArgumentException>(bad);
             Assert.Contains("ToDense()", x.Message);
