@@ -267,6 +267,9 @@ public class SparseTests
         Assert.Equal(flat.Select(x => x + 1).ToArray(), (s + 1).Glom().ToArray<double>());
         Assert.Equal(flat.Select(x => x > 0).ToArray(), (s > 0).Glom().ToArray<bool>());
         Assert.Equal(flat.Select(x => x * x).ToArray(), (s * dense).Glom().ToArray<double>());
+        Assert.True(s.AsType(DType.Float64).IsSparse);
+        Assert.Equal(flat.Select(x => (float)x).ToArray(), s.AsType(DType.Float32).Glom().ToArray<float>());
+        Assert.Equal(flat.Select(Math.Abs).ToArray(), Sp.Abs(s).Glom().ToArray<double>());
     }
 
     [Fact]
