@@ -2,8 +2,8 @@ using Spartan.Kernels.Sparse;
 
 namespace Spartan.Runtime;
 
-/// <summary>A kernel that makes or reads sparse (CSR) tiles; all of them run in <see cref="SparseKernels"/>. They have no
-/// cluster wire encoding yet, so a cluster refuses them with a clear error when the task is sent.</summary>
+/// <summary>A kernel that makes or reads sparse (CSR) tiles; all of them run in <see cref="SparseKernels"/>, on the worker
+/// that holds (or makes) the CSR tile, so in a cluster only these specs and dense tiles cross the wire.</summary>
 public abstract record SparseKernelSpec : KernelSpec;
 
 /// <summary>A CSR tile whose elements are stored with probability <paramref name="Density"/> and uniform [0, 1) values;
