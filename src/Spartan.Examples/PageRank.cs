@@ -75,15 +75,21 @@ public sealed class PageRank : IApp
 
         /// <summary>P as a sparse array (duplicates summed).</summary>
         public Expr Matrix() => Sp.SparseFromCoo(Rows, Cols, Values, (N, N));
+
+        /// <summary>D, the 1 × n sparse row with ones at the dangling nodes (no entries when there are none).</summary>
+        public Expr DanglingRow() =>
+            Sp.SparseFromCoo(new long[Dangling.Length], Dangling, Enumerable.Repeat(1.0, Dangling.Length).ToArray(), (1, N));
     }
 
-    /// <summary>One step: α·P r + (α·Σ r[dangling] + 1 − α) / n (dangling: an Int64 index array, or null if none).</summary>
-    public static Expr Step(Expr p, Expr r, Expr? dangling, long n)
+    /// <summary>One step: α·P r + (α·D r + 1 − α) / n, where D (1 × n, sparse) has ones at the dangling nodes, so D r is
+    /// their total rank as a 1-element vector that broadcasts. Written as a second SpMV rather than r[dangling].Sum(),
+    /// the step is three stages (two products and one fused update) instead of five (gather, partial, combine).</summary>
+    public static Expr Step(Expr p, Expr r, Expr danglingRow, long n)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(r);
-        Expr spread = dangling is null ? (Expr)((1 - Alpha) / n) : ((Alpha * r[dangling].Sum()) + (1 - Alpha)) / n;
-        return (Alpha * Sp.Dot(p, r)) + spread;
+        ArgumentNullException.ThrowIfNull(danglingRow);
+        return (Alpha * Sp.Dot(p, r)) + (((Alpha * Sp.Dot(danglingRow, r)) + (1 - Alpha)) / n);
     }
 
     /// <summary>Runs <paramref name="iterations"/> steps from r = 1/n.</summary>
@@ -94,7 +100,7 @@ public sealed class PageRank : IApp
         long n = graph.N;
         var sw = Stopwatch.StartNew();
         using DistArray p = graph.Matrix().Evaluate();
-        using DistArray? dangling = graph.Dangling.Length == 0 ? null : Sp.FromArray(graph.Dangling).Evaluate();
+        using DistArray dangling = graph.DanglingRow().Evaluate();
         DistArray r = Sp.Full(n, 1.0 / n).Evaluate();
         var history = new List<IterationInfo>();
         for (int it = 1; it <= iterations; it++)

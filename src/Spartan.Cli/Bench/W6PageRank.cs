@@ -32,7 +32,7 @@ internal sealed class W6PageRank : Workload
         env.Log($"W6 n={n}: building the graph");
         PageRank.Graph g = Load(env, n) ?? PageRank.Graph.Random(n, edges, seed: 6);
         using DistArray p = g.Matrix().Evaluate();
-        using DistArray? dangling = g.Dangling.Length == 0 ? null : Sp.FromArray(g.Dangling).Evaluate();
+        using DistArray dangling = g.DanglingRow().Evaluate();
         long nnz = p.ToCoo().Rows.LongLength;
         long csrBytes = (12 * nnz) + (4 * (n + 1));
         var size = new JsonObject { ["n"] = n, ["nnz"] = nnz, ["index_dtype"] = "int32", ["dangling"] = g.Dangling.Length, ["csr_bytes"] = csrBytes };
@@ -53,7 +53,7 @@ internal sealed class W6PageRank : Workload
     }
 
     /// <summary>The timed part: 20 steps from r = 1/n, r evaluated each step (the old r is freed as soon as it is used).</summary>
-    private static DistArray Iterate(Expr p, Expr? dangling, long n)
+    private static DistArray Iterate(Expr p, Expr dangling, long n)
     {
         DistArray r = Sp.Full(n, 1.0 / n).Evaluate();
         for (int it = 0; it < Iters; it++)
