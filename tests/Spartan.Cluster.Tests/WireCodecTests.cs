@@ -38,7 +38,7 @@ public sealed class WireCodecTests
             new Spartan.Runtime.SparseCooKernel([0, 3, 1], [6, 0, 2], [1.5, -2, 4]),
             new Spartan.Runtime.SparseScaleKernel(-0.5, Divide: true),
             new Spartan.Runtime.SparseToDenseKernel(),
-            new Spartan.Runtime.SparseTimesDenseKernel(),
+            new Spartan.Runtime.SparseTimesDenseKernel(0.85, 1.5e-7),
             new Spartan.Runtime.DenseTimesSparseKernel(),
             new Spartan.Runtime.SparseReduceKernel(Spartan.Kernels.Sparse.CsrReduction.Max, 0),
             new Spartan.Runtime.SparseReduceKernel(Spartan.Kernels.Sparse.CsrReduction.Sum, null),

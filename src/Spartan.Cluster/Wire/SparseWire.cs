@@ -52,8 +52,10 @@ internal static class SparseWire
             case SparseToDenseKernel:
                 w.Byte((byte)Tag.ToDense);
                 break;
-            case SparseTimesDenseKernel:
+            case SparseTimesDenseKernel m:
                 w.Byte((byte)Tag.SparseTimesDense);
+                w.Double(m.Scale);
+                w.Double(m.Bias);
                 break;
             case DenseTimesSparseKernel:
                 w.Byte((byte)Tag.DenseTimesSparse);
@@ -83,7 +85,7 @@ internal static class SparseWire
             Tag.Coo => ReadCoo(r),
             Tag.Scale => new SparseScaleKernel(r.Double(), r.Bool()),
             Tag.ToDense => new SparseToDenseKernel(),
-            Tag.SparseTimesDense => new SparseTimesDenseKernel(),
+            Tag.SparseTimesDense => new SparseTimesDenseKernel(r.Double(), r.Double()),
             Tag.DenseTimesSparse => new DenseTimesSparseKernel(),
             Tag.Reduce => ReadReduce(r),
             Tag.Combine => new SparseCombineKernel(r.Enum<CsrReduction>()),

@@ -14,7 +14,17 @@ public static class Csr
 {
     /// <summary>y = A·x for one row block (the SpMV hot path: one pass over the CSR arrays, x gathered).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y)
+    public static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y) =>
+        MultiplyVector(rowPtr, cols, values, x, y, 1, 0, epilogue: false);
+
+    /// <summary>y = scale·(A·x) + bias for one row block: the product with an affine epilogue (PageRank's update),
+    /// computed as a multiply then an add, so it rounds exactly as the two separate operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, double scale, double bias) =>
+        MultiplyVector(rowPtr, cols, values, x, y, scale, bias, epilogue: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, double scale, double bias, bool epilogue)
     {
         int rows = rowPtr.Length - 1;
         if (y.Length < rows)
@@ -35,7 +45,7 @@ public static class Csr
 
         if (Sse.IsSupported && nnz > PrefetchDistance)
         {
-            MultiplyVectorPrefetched(rowPtr, cols, values, x, y, rows, nnz);
+            MultiplyVectorPrefetched(rowPtr, cols, values, x, y, rows, nnz, scale, bias, epilogue);
             return;
         }
 
@@ -62,7 +72,7 @@ public static class Csr
                 s0 += Unsafe.Add(ref v, k) * Unsafe.Add(ref xr, Unsafe.Add(ref c, k));
             }
 
-            y[i] = s0 + s1;
+            y[i] = epilogue ? (scale * (s0 + s1)) + bias : s0 + s1;
             start = end;
         }
     }
@@ -72,7 +82,7 @@ public static class Csr
     private const int PrefetchDistance = 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyVectorPrefetched(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, int rows, int nnz)
+    private static unsafe void MultiplyVectorPrefetched(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, int rows, int nnz, double scale, double bias, bool epilogue)
     {
         fixed (int* rp = rowPtr, c = cols)
         fixed (double* v = values, xr = x, yr = y)
@@ -106,7 +116,7 @@ public static class Csr
                     s0 += v[k] * xr[c[k]];
                 }
 
-                yr[i] = s0 + s1;
+                yr[i] = epilogue ? (scale * (s0 + s1)) + bias : s0 + s1;
                 start = end;
             }
         }

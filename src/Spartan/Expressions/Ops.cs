@@ -13,6 +13,11 @@ internal static class Ops
             return SparseOps.Binary(op, a, b, site);
         }
 
+        if (SparseDotNode.TryFuse(op, a, b, site) is { } fused)
+        {
+            return fused;
+        }
+
         DType t = DTypes.Promote(a.DType, a.IsWeak, b.DType, b.IsWeak);
         bool comparison = op is OpCode.Less or OpCode.LessEqual or OpCode.Greater or OpCode.GreaterEqual or OpCode.Equal or OpCode.NotEqual;
         if (t == DType.Int32 && (OutOfInt32(a) ?? OutOfInt32(b)) is long big)

@@ -30,8 +30,12 @@ public sealed record SparseScaleKernel(double Factor, bool Divide = false) : Spa
 /// <summary>Input 0 (a CSR tile) as a dense tile.</summary>
 public sealed record SparseToDenseKernel : SparseKernelSpec;
 
-/// <summary>Input 0 (a CSR row block) times input 1 (the whole dense right operand, 1-d or 2-d).</summary>
-public sealed record SparseTimesDenseKernel : SparseKernelSpec;
+/// <summary>Input 0 (a CSR row block) times input 1 (the whole dense right operand, 1-d or 2-d), then the epilogue
+/// <paramref name="Scale"/> · product + bias, the bias being input 2 (one element) when there is one, else
+/// <paramref name="Bias"/>.</summary>
+/// <param name="Scale">The factor applied to the product (1: none).</param>
+/// <param name="Bias">The constant added (0: none) when there is no input 2.</param>
+public sealed record SparseTimesDenseKernel(double Scale = 1, double Bias = 0) : SparseKernelSpec;
 
 /// <summary>Input 0 (a dense block of rows of the left operand, every column) times the CSR tiles of the right operand
 /// (inputs 1.., in row order, each whole).</summary>

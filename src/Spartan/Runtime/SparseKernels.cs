@@ -16,7 +16,7 @@ internal static class SparseKernels
             SparseCooKernel c => [FromCoo(c, extent)],
             SparseScaleKernel s => [Scale(Csr(inputs[0]), s, extent)],
             SparseToDenseKernel => [ToDense(Csr(inputs[0]), extent)],
-            SparseTimesDenseKernel => [SparseTimesDense(Csr(inputs[0]), task.Inputs[1], read, extent)],
+            SparseTimesDenseKernel m => [SparseTimesDense(Csr(inputs[0]), task.Inputs[1], read, extent, Epilogue(m, inputs))],
             DenseTimesSparseKernel => [DenseTimesSparse(inputs, task)],
             SparseReduceKernel r => [Reduce(r, Csr(inputs[0]), task.Inputs[0].Region, extent)],
             SparseCombineKernel c => [Combine(c.Op, inputs, extent)],
@@ -119,11 +119,11 @@ internal static class SparseKernels
     /// <summary>A row block times the whole dense operand (input 1, lazy). A piece that is a whole tile is read as the
     /// stored tile itself; several pieces are assembled once per stage and shared (<see cref="SharedOperand"/>): a fresh
     /// 8 MB vector per task costs more in page faults and cache misses than the SpMV itself.</summary>
-    private static NDArray SparseTimesDense(CsrParts a, TileInput dense, Func<int, TileExtent, NDArray> read, TileExtent extent)
+    private static NDArray SparseTimesDense(CsrParts a, TileInput dense, Func<int, TileExtent, NDArray> read, TileExtent extent, (double Scale, double Bias)? epilogue)
     {
         if (dense.Pieces.Length == 1)
         {
-            return Multiply(a, read(1, dense.Region), extent);
+            return Multiply(a, read(1, dense.Region), extent, epilogue);
         }
 
         var parts = new NDArray[dense.Pieces.Length];
@@ -135,20 +135,35 @@ internal static class SparseKernels
         }
 
         using SharedOperand.Lease b = SharedOperand.Acquire(parts, partExtents, dense.Region);
-        return Multiply(a, b.Data, extent);
+        return Multiply(a, b.Data, extent, epilogue);
     }
 
-    private static NDArray Multiply(CsrParts a, NDArray b, TileExtent extent)
+    /// <summary>The product's epilogue: its scale and the bias (input 2, one element), or null for a plain product.</summary>
+    private static (double Scale, double Bias)? Epilogue(SparseTimesDenseKernel k, NDArray[] inputs) =>
+        inputs.Length > 2 ? (k.Scale, Float64(inputs[2])[0]) : k.Scale == 1 && k.Bias == 0 ? null : (k.Scale, k.Bias);
+
+    private static NDArray Multiply(CsrParts a, NDArray b, TileExtent extent, (double Scale, double Bias)? epilogue)
     {
         ReadOnlySpan<double> x = Float64(b);
         NDArray output = NDArray.Rent(extent.Shape, DType.Float64);
-        if (b.Shape.Rank == 1)
+        if (b.Shape.Rank == 1 && epilogue is (double scale, double bias))
+        {
+            Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, output.AsSpan<double>(), scale, bias);
+        }
+        else if (b.Shape.Rank == 1)
         {
             Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, output.AsSpan<double>());
         }
         else
         {
             Kernels.Sparse.Csr.MultiplyMatrix(a.RowPtr, a.ColSpan, a.ValueSpan, x, (int)b.Shape[1], output.AsSpan<double>());
+            if (epilogue is (double s, double c))
+            {
+                // Multiply then add, as the separate operations round.
+                Span<double> o = output.AsSpan<double>();
+                System.Numerics.Tensors.TensorPrimitives.Multiply(o, s, o);
+                System.Numerics.Tensors.TensorPrimitives.Add(o, c, o);
+            }
         }
 
         return output;

@@ -179,6 +179,18 @@ public class SparseTests
         Close(ms, Sp.Dot(el, s).Glom().ToArray<double>(), "matrix·sparse");
         Close(spmv, s.Dot(Sp.FromArray(x.Select(t => (float)t).ToArray())).Glom().ToArray<double>().ToArray(), "sparse·float32 vector", 1e-6);
 
+        // Affine epilogues folded into the product (c · (S·x) + b) round exactly as the separate operations.
+        Expr bias = Sp.FromArray(new[] { 0.125 }), zeroD = Sp.Full(Shape.Scalar, -2.0);
+        double[] yk = Sp.Dot(s, ex).Glom().ToArray<double>(), mk = Sp.Dot(s, eb).Glom().ToArray<double>();
+        Assert.Equal(yk.Select(t => (2.5 * t) + 1.25).ToArray(), (2.5 * Sp.Dot(s, ex) + 1.25).Glom().ToArray<double>());
+        Assert.Contains("sparse_dot(csr, dense) * 2.5 + 1.25", (2.5 * Sp.Dot(s, ex) + 1.25).Explain());
+        Assert.Equal(yk.Select(t => (0.85 * t) + 0.125).ToArray(), (bias + (Sp.Dot(s, ex) * 0.85)).Glom().ToArray<double>());
+        Assert.Equal(yk.Select(t => t + 3.0).ToArray(), (Sp.Dot(s, ex) + 3).Glom().ToArray<double>());
+        Assert.Equal(yk.Select(t => (-1 * t) + (-2.0)).ToArray(), ((-1 * Sp.Dot(s, ex)) + zeroD).Glom().ToArray<double>());
+        Assert.Equal(yk.Select(t => (2 * (3 * t)) + 1).ToArray(), ((2 * (3 * Sp.Dot(s, ex))) + 1).Glom().ToArray<double>());
+        Assert.Equal(mk.Select(t => (4 * t) + 0.125).ToArray(), ((4 * Sp.Dot(s, eb)) + bias).Glom().ToArray<double>());
+        Assert.Equal(yk.Zip(y, (t, u) => (2 * t) + u).ToArray(), ((2 * Sp.Dot(s, ex)) + ey).Glom().ToArray<double>()); // a vector: not folded
+
         // sparse · sparse (small: densified right operand) against the dense product.
         Expr sT = Sp.SparseFromCoo(c, r, v, (17, 23));
         double[] ss = new double[23 * 23];

@@ -13,12 +13,61 @@ internal sealed class SparseDotNode : Node, ISparseAware
     /// <summary>The largest dense right operand a sparse · sparse product may make (128 MB of float64).</summary>
     public const long MaxDensified = 1L << 24;
 
+    private SparseDotNode(Node[] children, Shape shape, double scale, double constBias, CallSite site)
+        : base(shape, DType.Float64, children, ContextOf(children), site)
+    {
+        Scale = scale;
+        ConstBias = constBias;
+    }
+
     private SparseDotNode(Node a, Node b, Shape shape, CallSite site)
-        : base(shape, DType.Float64, [a, b], ContextOf(a, b), site)
+        : this([a, b], shape, 1, 0, site)
     {
     }
 
-    public override string Label => Children[0].IsSparse ? "sparse_dot(csr, dense)" : "sparse_dot(dense, csr)";
+    /// <summary>A constant bias of the epilogue (0: none; a literal is folded here instead of becoming a child).</summary>
+    public double ConstBias { get; }
+
+    private bool Plain => Scale == 1 && ConstBias == 0 && Bias is null;
+
+    /// <summary>The epilogue's factor: the node is Scale · (a·b) + Bias (1 and no bias: the plain product).</summary>
+    public double Scale { get; }
+
+    /// <summary>The epilogue's one-element bias (a third child), or null.</summary>
+    public Node? Bias => Children.Length > 2 ? Children[2] : null;
+
+    public override string Label => (Children[0].IsSparse ? "sparse_dot(csr, dense)" : "sparse_dot(dense, csr)")
+        + (Plain ? "" : $" * {Scale} + {(Bias is null ? ConstBias : "bias")}");
+
+    /// <summary>
+    /// Folds <c>c · (S·x)</c> and <c>(S·x) + b</c> (c a constant, b one element: 0-d or shape (1,)) into a sparse · dense
+    /// product, as an epilogue of its kernel: the update of an iteration such as PageRank's costs no pass of its own.
+    /// The result rounds exactly as the separate operations (a multiply, then an add). Null when the pattern does not apply.
+    /// </summary>
+    public static Node? TryFuse(OpCode op, Node a, Node b, CallSite site)
+    {
+        if ((a as SparseDotNode ?? b as SparseDotNode) is not { } d || !d.Children[0].IsSparse)
+        {
+            return null;
+        }
+
+        Node other = ReferenceEquals(a, d) ? b : a;
+        if (op == OpCode.Multiply && d.Plain && other is ScalarNode { DType: not DType.Bool } c)
+        {
+            return new SparseDotNode(d.Children, d.Shape, Value(c), 0, site);
+        }
+
+        if (op != OpCode.Add || d.Bias is not null || d.ConstBias != 0 || other.IsSparse || other.DType == DType.Bool || other.Shape.Size != 1 || other.Shape.Rank > 1)
+        {
+            return null;
+        }
+
+        return other is ScalarNode k
+            ? new SparseDotNode(d.Children, d.Shape, d.Scale, Value(k), site)
+            : new SparseDotNode([d.Children[0], d.Children[1], Ops.Cast(other, DType.Float64, site)], d.Shape, d.Scale, 0, site);
+    }
+
+    private static double Value(ScalarNode c) => c.DType.IsInteger() ? c.IntValue : c.Value;
 
     /// <summary>Builds a · b when at least one operand is sparse (shapes already checked by the caller).</summary>
     public static Node Build(Node a, Node b, CallSite site)
@@ -64,7 +113,7 @@ internal sealed class SparseDotNode : Node, ISparseAware
         return new SparseDotNode(dense1, b, new Shape([.. outDims]), site);
     }
 
-    public override Node WithChildren(Node[] children) => new SparseDotNode(children[0], children[1], Shape, Site);
+    public override Node WithChildren(Node[] children) => new SparseDotNode(children, Shape, Scale, ConstBias, Site);
 
     public override Lowered Lower(Lowering lowering, TileSet[] inputs)
     {
@@ -72,7 +121,8 @@ internal sealed class SparseDotNode : Node, ISparseAware
         {
             // Lazy: the kernel reads the operand's tiles in place and copies them once into a reused buffer.
             TileInput whole = inputs[1].Input(TileExtent.Whole(inputs[1].Shape)) with { Lazy = true };
-            return SparseLowering.PerTile(lowering, inputs[0], Shape, DType, sparse: false, new SparseTimesDenseKernel(), whole);
+            TileInput[] extra = inputs.Length > 2 ? [whole, inputs[2].Input(TileExtent.Whole(inputs[2].Shape))] : [whole];
+            return SparseLowering.PerTile(lowering, inputs[0], Shape, DType, sparse: false, new SparseTimesDenseKernel(Scale, ConstBias), extra);
         }
 
         return DenseTimesSparse(lowering, inputs[0], inputs[1]);

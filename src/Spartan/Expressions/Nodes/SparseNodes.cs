@@ -175,7 +175,7 @@ internal static class SparseLowering
 {
     /// <summary>One task per tile of a sparse input, on the worker that holds it, writing an output tile of the same
     /// rows (<paramref name="shape"/>'s other axes whole) with input tile g as the only input.</summary>
-    public static Lowered PerTile(Lowering lowering, TileSet input, Shape shape, DType dtype, bool sparse, KernelSpec kernel, TileInput? extra = null)
+    public static Lowered PerTile(Lowering lowering, TileSet input, Shape shape, DType dtype, bool sparse, KernelSpec kernel, params TileInput[] extra)
     {
         TileGrid grid = SparseTiling.Like(input.Grid, shape);
         TileSet output = lowering.NewTileSet(grid, dtype, SparseTiling.Owners(input), sparse);
@@ -184,7 +184,7 @@ internal static class SparseLowering
         {
             TileExtent e = grid.Extent(g);
             TileInput tile = input.Input(input.Grid.Extent(g));
-            tasks[g] = new TileTask(kernel, extra is null ? [tile] : [tile, extra], e, [e], [dtype], [output.Tiles[g]]);
+            tasks[g] = new TileTask(kernel, [tile, .. extra], e, [e], [dtype], [output.Tiles[g]]);
         }
 
         return Lowered.Single(output, tasks);
