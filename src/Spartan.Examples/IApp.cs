@@ -94,7 +94,7 @@ public static class Apps
 {
     /// <summary>Every application, in listing order.</summary>
     public static IReadOnlyList<IApp> All { get; } =
-        [new KMeans(), new LogisticRegression(), new LinearRegression(ridge: false), new LinearRegression(ridge: true), new ConjugateGradient()];
+        [new KMeans(), new LogisticRegression(), new LinearRegression(ridge: false), new LinearRegression(ridge: true), new ConjugateGradient(), new PageRank()];
 
     /// <summary>The application named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static IApp? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));

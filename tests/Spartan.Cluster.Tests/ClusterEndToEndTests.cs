@@ -54,6 +54,27 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public void SparseKernelsMatchEmbedded() => Same(() =>
+    {
+        // CSR tiles stay on their workers: sources, SpMV (the dense vector read across workers), scaling, reductions
+        // and ToDense cross the wire only as kernel specs and dense tiles.
+        Expr s = Sp.SparseRand((400, 300), 0.05, seed: 8);
+        Expr c = Sp.SparseFromCoo([3, 0, 3, 399], [2, 1, 2, 299], [1.0, 2, 3, 4], (400, 300));
+        Expr x = Sp.Rand(300, seed: 9);
+        return [Sp.Dot(s, x).Glom(), (s * 2).Sum(axis: 0).Glom(), Sp.CountNonzero(s, axis: 1).Glom(), (-c).Glom(), s.Max().Glom()];
+    });
+
+    [Fact]
+    public void ReadingASparseTileAcrossProcessesFailsClearly()
+    {
+        using SpartanContext ctx = SpartanCluster.Connect(cluster.Options());
+        Expr s = Sp.SparseDiagonal((90, 90));
+        Exception e = Assert.ThrowsAny<Exception>(() => s.ToCoo());
+        Assert.True(e.ToString().Contains("sparse (CSR) tile", StringComparison.Ordinal), e.ToString());
+        Assert.Equal(90.0, s.Sum().Glom().ToScalar<double>());
+    }
+
+    [Fact]
     public void ElementwiseMatchesEmbedded() => Same(() =>
     {
         Expr x = Sp.Rand((300, 41), seed: 3);

@@ -33,6 +33,16 @@ public sealed class WireCodecTests
             new UserKernelSpec(UserKernelKind.Map, Guid.NewGuid(), 0x06000001, capture, DType.Float64, "K.lambda"),
             new SortPartitionKernel([1, ulong.MaxValue], [4, 5], true),
             new ShuffleCombineKernel(ReduceOp.Add, true, [extent], [0]),
+            new Spartan.Runtime.SparseRandomKernel(0xDEADBEEF12345678, 0.25),
+            new Spartan.Runtime.SparseFillKernel(true),
+            new Spartan.Runtime.SparseCooKernel([0, 3, 1], [6, 0, 2], [1.5, -2, 4]),
+            new Spartan.Runtime.SparseScaleKernel(-0.5, Divide: true),
+            new Spartan.Runtime.SparseToDenseKernel(),
+            new Spartan.Runtime.SparseTimesDenseKernel(0.85, 1.5e-7),
+            new Spartan.Runtime.DenseTimesSparseKernel(),
+            new Spartan.Runtime.SparseReduceKernel(Spartan.Kernels.Sparse.CsrReduction.Max, 0),
+            new Spartan.Runtime.SparseReduceKernel(Spartan.Kernels.Sparse.CsrReduction.Sum, null),
+            new Spartan.Runtime.SparseCombineKernel(Spartan.Kernels.Sparse.CsrReduction.CountNonzero),
         ];
         foreach (KernelSpec k in kernels)
         {

@@ -352,6 +352,67 @@ public class AppTests
         Assert.Throws<ArgumentException>(() => ConjugateGradient.Solve(Sp.Zeros((0, 0)), Sp.Zeros(0), 1));
     }
 
+    [Theory, InlineData(1), InlineData(3)]
+    public void PageRankMatchesDensePowerIteration(int workers)
+    {
+        using SpartanContext ctx = Start(workers);
+        const int n = 60, iters = 7;
+        PageRank.Graph g = PageRank.Graph.Random(n, 150, seed: 4);
+        Assert.NotEmpty(g.Dangling); // 150 edges on 60 nodes leave some nodes without out-links
+
+        // Independent: a dense transition matrix from the edges (counts / out-degree), plain power iteration.
+        var outdeg = new double[n];
+        foreach (long s in g.Cols)
+        {
+            outdeg[s]++;
+        }
+
+        var m = new double[n, n];
+        for (int e = 0; e < g.Rows.Length; e++)
+        {
+            m[g.Rows[e], g.Cols[e]] += 1 / outdeg[g.Cols[e]];
+        }
+
+        var r = Enumerable.Repeat(1.0 / n, n).ToArray();
+        var changes = new List<double>();
+        for (int it = 0; it < iters; it++)
+        {
+            double dangling = Enumerable.Range(0, n).Where(i => outdeg[i] == 0).Sum(i => r[i]);
+            var next = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    s += m[i, j] * r[j];
+                }
+
+                next[i] = (0.85 * s) + (((0.85 * dangling) + 0.15) / n);
+            }
+
+            changes.Add(next.Zip(r, (a, b) => Math.Abs(a - b)).Sum());
+            r = next;
+        }
+
+        var reported = new List<IterationInfo>();
+        AppResult result = PageRank.Fit(g, iters, new SyncProgress(reported.Add));
+        double[] got = result.Solution.ToArray<double>();
+        for (int i = 0; i < n; i++)
+        {
+            Close(r[i], got[i], 1e-12, $"rank {i}");
+        }
+
+        Close(1.0, got.Sum(), 1e-12, "rank sum");
+        Assert.Equal(iters, reported.Count);
+        for (int it = 0; it < iters; it++)
+        {
+            Close(changes[it], reported[it].Objective, 1e-9, $"L1 change {it}");
+        }
+
+        Assert.Same(Apps.Find("pagerank"), Apps.All[^1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PageRank.Graph.Random(0, 10, 1));
+    }
+
     /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(Action<IterationInfo> report) : IProgress<IterationInfo>
     {
@@ -364,7 +425,7 @@ public class MainExpressionTests
 {
     [Theory, InlineData("kmeans", "nearest_center_sums", new long[] { 4, 4 }), InlineData("logreg", "row_dot", new long[] { 3 }),
      InlineData("linreg", "dot(a.T, b)", new long[] { 3, 3 }), InlineData("ridge", "fused_map", new long[] { 3, 3 }),
-     InlineData("cg", "dot(a, b)", new long[] { 50 })]
+     InlineData("cg", "dot(a, b)", new long[] { 50 }), InlineData("pagerank", "sparse", new long[] { 50 })]
     public void ExplainsOneStepAndEvaluates(string name, string planHas, long[] shape)
     {
         using SpartanContext ctx = SpartanContext.StartLocal(new SpartanOptions { Workers = 3, MinTileElements = 1 });

@@ -20,6 +20,9 @@ internal abstract class Workload
     /// <summary>Whether a peer line (system, variant) is one of the README's reference lines for this workload.</summary>
     public abstract bool IsReference(string system, string variant);
 
+    /// <summary>Whether a peer line's size is the size of this measurement (the ratio compares only those).</summary>
+    public virtual bool SameSize(JsonNode peer, JsonObject mine) => JsonNode.DeepEquals(peer, mine);
+
     /// <summary>Null when the engine can express the workload; otherwise the error text naming the missing builtin.</summary>
     public virtual string? Missing() => null;
 

@@ -214,7 +214,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         double bestValue = double.PositiveInfinity;
         foreach (JsonObject l in peerLines)
         {
-            if (l["workload"]?.GetValue<string>() != w.Id || l["median_s"] is null || l["size"] is not JsonNode size || !JsonNode.DeepEquals(size, m.Size))
+            if (l["workload"]?.GetValue<string>() != w.Id || l["median_s"] is null || l["size"] is not JsonNode size || !w.SameSize(size, m.Size))
             {
                 continue;
             }

@@ -318,6 +318,13 @@ internal sealed class DataPlaneServer : IDisposable
 
                 using (lease)
                 {
+                    if (lease.Data.Csr is not null)
+                    {
+                        // Checked before a byte is sent, so the connection stays in step.
+                        SendError(s, new NotSupportedException($"tile {id} is a sparse (CSR) tile, which cannot cross the cluster data plane yet; read the array as ToDense()"));
+                        continue;
+                    }
+
                     SendArray(s, lease.Data);
                 }
             }

@@ -20,7 +20,7 @@ internal static class WireCodec
         Fill = 1, Arange, Eye, Random, FusedMap, ReducePartial, ReduceCombine, Copy, Literal, Reshape, CountNonzero,
         Select, Take, Assign, ScanTotal, Scan, Ravel, CastCopy, SortLines, SortSample, SortPartition, SortBucket,
         ShuffleCount, ShufflePack, ShuffleCombine, Outer, User, UserCombine, NpyRead, NpyWrite, StoreWrite, StoreRead,
-        Stencil, MaxPool, Dot, RowDot, NearestSums,
+        Stencil, MaxPool, Dot, RowDot, NearestSums, Sparse,
     }
 
     private enum ValueTag : byte
@@ -40,6 +40,7 @@ internal static class WireCodec
         typeof(ShufflePackKernel), typeof(ShuffleCombineKernel), typeof(OuterKernel), typeof(UserKernelSpec),
         typeof(UserCombineKernel), typeof(NpyReadKernel), typeof(NpyWriteKernel), typeof(StoreWriteKernel), typeof(StoreReadKernel),
         typeof(StencilKernel), typeof(MaxPoolKernel), typeof(DotKernel), typeof(RowDotKernel), typeof(NearestSumsKernel),
+        .. SparseWire.KernelTypes,
     ];
 
     // ---- messages ------------------------------------------------------------------------------------------
@@ -247,6 +248,7 @@ internal static class WireCodec
 
     public static void Write(WireWriter w, NDArray a)
     {
+        SparseWire.ThrowIfSparse(a);
         w.Byte((byte)a.DType);
         Write(w, a.Shape);
         // One block copy of the buffer: the data plane never walks elements.
@@ -677,6 +679,10 @@ internal static class WireCodec
             case NearestSumsKernel:
                 w.Byte((byte)KernelTag.NearestSums);
                 break;
+            case SparseKernelSpec sparse:
+                w.Byte((byte)KernelTag.Sparse);
+                SparseWire.Write(w, sparse);
+                break;
             default:
                 throw new NotSupportedException($"kernel {k.GetType().Name} has no cluster wire encoding (src/Spartan.Cluster/Wire/WireCodec.cs)");
         }
@@ -725,6 +731,7 @@ internal static class WireCodec
             KernelTag.Dot => new DotKernel(r.Bool(), r.Bool(), r.Bool(), r.Bool(), r.Longs(), r.Int()),
             KernelTag.RowDot => new RowDotKernel(ReadProgram(r), r.Int(), ReadMaps(r) ?? throw new InvalidDataException("a row-block dot without maps in a cluster message")),
             KernelTag.NearestSums => new NearestSumsKernel(),
+            KernelTag.Sparse => SparseWire.Read(r),
             _ => throw new InvalidDataException($"unknown kernel tag {tag} in a cluster message"),
         };
     }

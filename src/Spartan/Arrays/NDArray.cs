@@ -15,6 +15,19 @@ public sealed class NDArray
         Pooled = pooled;
     }
 
+    /// <summary>A sparse tile: <paramref name="csr"/> describes a (rows × cols) block; <see cref="Buffer"/> is its values.</summary>
+    internal NDArray(CsrParts csr, Shape shape)
+    {
+        Buffer = csr.Values;
+        Shape = shape;
+        DType = DType.Float64;
+        Csr = csr;
+    }
+
+    /// <summary>The CSR payload when this is a sparse tile (then <see cref="Buffer"/> is not a dense row-major buffer:
+    /// every dense path must check this); null for dense arrays.</summary>
+    internal CsrParts? Csr { get; }
+
     /// <summary>Whether the buffer came from the tile buffer pool: it goes back there when its tile is destroyed.</summary>
     internal bool Pooled { get; }
 
@@ -28,7 +41,7 @@ public sealed class NDArray
     public long Size => Shape.Size;
 
     /// <summary>Bytes of element data.</summary>
-    public long Bytes => Shape.Size * DType.SizeOf();
+    public long Bytes => Csr?.Bytes ?? Shape.Size * DType.SizeOf();
 
     /// <summary>The typed backing array (bool[], int[], long[], float[] or double[]), exactly Size long.</summary>
     internal Array Buffer { get; }
@@ -123,12 +136,13 @@ public sealed class NDArray
     /// <summary>The buffer itself, no copy. Throws <see cref="InvalidCastException"/> if T does not match the dtype.</summary>
     public Span<T> AsSpan<T>()
     {
+        CheckDense();
         CheckType<T>();
         return ((T[])Buffer).AsSpan();
     }
 
     /// <summary>The raw bytes of the buffer.</summary>
-    internal Span<byte> AsBytes() => DType switch
+    internal Span<byte> AsBytes() => CheckDense() ? default : DType switch
     {
         DType.Bool => MemoryMarshal.AsBytes(((bool[])Buffer).AsSpan()),
         DType.Int32 => MemoryMarshal.AsBytes(((int[])Buffer).AsSpan()),
@@ -215,6 +229,10 @@ public sealed class NDArray
 
         return (int)shape.Size;
     }
+
+    /// <summary>Throws for a sparse tile, whose buffer must never be read as dense data (returns false otherwise).</summary>
+    private bool CheckDense() => Csr is null ? false
+        : throw new InvalidOperationException($"a sparse (CSR) tile of shape {Shape} has no dense buffer; this path needs ToDense() first (sparse tiles cannot cross the cluster wire or be read as regions)");
 
     private void CheckType<T>()
     {

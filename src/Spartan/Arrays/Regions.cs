@@ -96,14 +96,18 @@ internal static class Regions
             return tile;
         }
 
-        NDArray r = NDArray.Uninitialized(region.Shape, tile.DType);
+        NDArray r = NDArray.Uninitialized(region.Shape, NoSparse(tile).DType);
         Copy(tile, region.OffsetIn(tileExtent), r, new long[region.Shape.Rank], region.Shape.Dims);
         return r;
     }
 
     /// <summary>Writes <paramref name="part"/> (covering <paramref name="partExtent"/>) into <paramref name="target"/> (covering <paramref name="targetExtent"/>).</summary>
     public static void Paste(NDArray part, TileExtent partExtent, NDArray target, TileExtent targetExtent) =>
-        Copy(part, new long[partExtent.Shape.Rank], target, partExtent.OffsetIn(targetExtent), partExtent.Shape.Dims);
+        Copy(NoSparse(part), new long[partExtent.Shape.Rank], target, partExtent.OffsetIn(targetExtent), partExtent.Shape.Dims);
+
+    /// <summary>A sparse tile is only ever read whole, by sparse-aware kernels: a region copy of one is a bug.</summary>
+    private static NDArray NoSparse(NDArray a) => a.Csr is null ? a
+        : throw new InvalidOperationException($"a region of a sparse (CSR) tile of shape {a.Shape} cannot be copied densely; convert the array with ToDense() first");
 
     /// <summary>A typed view of a buffer's bytes.</summary>
     public static Span<T> As<T>(NDArray a) where T : struct => MemoryMarshal.Cast<byte, T>(a.AsBytes());

@@ -41,10 +41,12 @@ public sealed class DistArray : Expr, IDisposable
         get
         {
             var list = new TileInfo[TileSet.Tiles.Length];
+            // A sparse tile's size is its CSR arrays', known only to its worker.
+            CsrParts[]? csr = TileSet.Sparse ? SparseReader.ReadTiles(this) : null;
             for (int i = 0; i < list.Length; i++)
             {
                 TileExtent e = TileSet.Grid.Extent(i);
-                list[i] = new TileInfo(e, TileSet.Tiles[i].Worker, e.Size * DType.SizeOf(), false);
+                list[i] = new TileInfo(e, TileSet.Tiles[i].Worker, csr?[i].Bytes ?? e.Size * DType.SizeOf(), csr is not null);
             }
 
             return list;

@@ -59,6 +59,12 @@ public abstract partial class Expr
     public Expr AsType(DType dtype, [System.Runtime.CompilerServices.CallerFilePath] string file = "", [System.Runtime.CompilerServices.CallerLineNumber] int line = 0)
     {
         CheckDType(dtype, nameof(dtype));
+        if (IsSparse)
+        {
+            // A sparse array holds float64: AsType(Float64) keeps it sparse, any other dtype densifies.
+            return dtype == DType ? this : Wrap(Ops.Cast(Node, dtype, CallSite.At(file, line)));
+        }
+
         return Wrap(dtype == DType ? new ElementwiseNode(OpCode.Cast, DType, dtype, [Node], CallSite.At(file, line)) : Ops.Cast(Node, dtype, CallSite.At(file, line)));
     }
 

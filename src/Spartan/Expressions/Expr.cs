@@ -37,8 +37,8 @@ public abstract partial class Expr
     /// <summary>Runs the optimized plan and caches the result; concurrent calls compute once.</summary>
     public abstract Task<DistArray> EvaluateAsync(CancellationToken ct = default);
 
-    /// <summary>Evaluates, then gathers every tile into one local array.</summary>
-    public NDArray Glom() => Evaluate().Gather();
+    /// <summary>Evaluates, then gathers every tile into one local array (a sparse array is densified first).</summary>
+    public NDArray Glom() => IsSparse ? ToDense().Evaluate().Gather() : Evaluate().Gather();
 
     /// <summary>The expression after all optimizer stages (what <see cref="Evaluate"/> runs).</summary>
     public Expr Optimized() => new LazyExpr(PlanOptimizer.Run(Node, Context.Options));

@@ -22,15 +22,15 @@ internal sealed class Lowering
     public int Workers => Master.WorkerCount;
 
     /// <summary>A tile set over <paramref name="grid"/> with tile g on live worker g mod W_live.</summary>
-    public TileSet NewTileSet(TileGrid grid, DType dtype)
+    public TileSet NewTileSet(TileGrid grid, DType dtype, bool sparse = false)
     {
         long id = Master.NewArrayId();
-        return Track(new TileSet(Master, id, grid, dtype, Master.TileIdsFor(id, grid.Count)));
+        return Track(new TileSet(Master, id, grid, dtype, Master.TileIdsFor(id, grid.Count), sparse));
     }
 
     /// <summary>A tile set whose tile i lives on worker <paramref name="owners"/>[i], or, when that worker is lost, on
     /// live worker i mod W_live.</summary>
-    public TileSet NewTileSet(TileGrid grid, DType dtype, int[] owners)
+    public TileSet NewTileSet(TileGrid grid, DType dtype, int[] owners, bool sparse = false)
     {
         long id = Master.NewArrayId();
         var ids = new TileId[grid.Count];
@@ -40,7 +40,7 @@ internal sealed class Lowering
             ids[i] = new TileId(id, i, w.Id, w.Incarnation);
         }
 
-        return Track(new TileSet(Master, id, grid, dtype, ids));
+        return Track(new TileSet(Master, id, grid, dtype, ids, sparse));
     }
 
     private TileSet Track(TileSet t)

@@ -15,7 +15,14 @@ internal abstract class Node
         Children = children;
         Context = context;
         Site = site;
+        if (this is not ISparseAware)
+        {
+            SparseGuard.Check(GetType().Name, children);
+        }
     }
+
+    /// <summary>Whether the node produces a sparse (CSR row-tiled) array.</summary>
+    public virtual bool IsSparse => false;
 
     public Shape Shape { get; }
 

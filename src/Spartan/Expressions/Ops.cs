@@ -8,6 +8,16 @@ internal static class Ops
 {
     public static Node Binary(OpCode op, Node a, Node b, CallSite site)
     {
+        if (a.IsSparse || b.IsSparse)
+        {
+            return SparseOps.Binary(op, a, b, site);
+        }
+
+        if (SparseDotNode.TryFuse(op, a, b, site) is { } fused)
+        {
+            return fused;
+        }
+
         DType t = DTypes.Promote(a.DType, a.IsWeak, b.DType, b.IsWeak);
         bool comparison = op is OpCode.Less or OpCode.LessEqual or OpCode.Greater or OpCode.GreaterEqual or OpCode.Equal or OpCode.NotEqual;
         if (t == DType.Int32 && (OutOfInt32(a) ?? OutOfInt32(b)) is long big)
@@ -59,6 +69,11 @@ internal static class Ops
 
     public static Node Unary(OpCode op, Node a, CallSite site)
     {
+        if (a.IsSparse)
+        {
+            return SparseOps.Unary(op, a, site);
+        }
+
         DType t = a.DType;
         switch (op)
         {
@@ -79,12 +94,13 @@ internal static class Ops
 
     public static Node Where(Node cond, Node x, Node y, CallSite site)
     {
+        (cond, x, y) = (SparseOps.Dense(cond, site), SparseOps.Dense(x, site), SparseOps.Dense(y, site));
         DType t = DTypes.Promote(x.DType, x.IsWeak, y.DType, y.IsWeak);
         return new ElementwiseNode(OpCode.Where, t, t, [cond, x, y], site);
     }
 
     public static Node Cast(Node a, DType to, CallSite site) =>
-        a.DType == to ? a : new ElementwiseNode(OpCode.Cast, a.DType, to, [a], site);
+        a.DType == to ? a : new ElementwiseNode(OpCode.Cast, a.DType, to, [SparseOps.Dense(a, site)], site);
 
     private static long? OutOfInt32(Node n) =>
         n is ScalarNode { IsWeak: true, DType: DType.Int64, IntValue: var v } && v is < int.MinValue or > int.MaxValue ? v : null;

@@ -8,6 +8,11 @@ internal static class ReductionBuilder
 {
     public static Node Reduce(Reduction r, Node x, int? axis, bool keepDims, CallSite site, string op)
     {
+        if (x.IsSparse)
+        {
+            return SparseOps.Reduce(r, x, axis, keepDims, site, op);
+        }
+
         int? a = axis is int ax ? Shape.NormalizeAxis(ax, x.Shape.Rank, "axis") : null;
         CheckIdentity(r, x.Shape, a, op);
         Node input = r switch
@@ -22,6 +27,11 @@ internal static class ReductionBuilder
 
     public static Node Mean(Node x, int? axis, bool keepDims, CallSite site)
     {
+        if (x.IsSparse)
+        {
+            return SparseOps.Mean(x, axis, keepDims, site);
+        }
+
         DType f = x.DType == DType.Float32 ? DType.Float32 : DType.Float64;
         Node sum = Reduce(Reduction.Sum, Ops.Cast(x, f, site), axis, keepDims, site, "mean");
         return Ops.Binary(OpCode.Divide, sum, Count(x.Shape, axis, f), site);
@@ -35,7 +45,7 @@ internal static class ReductionBuilder
         }
 
         DType f = x.DType == DType.Float32 ? DType.Float32 : DType.Float64;
-        Node xf = Ops.Cast(x, f, site);
+        Node xf = Ops.Cast(SparseOps.Dense(x, site), f, site); // variance of a sparse array: computed densely
         Node mean = Mean(xf, axis, keepDims: true, site);
         Node dev = Ops.Unary(OpCode.Square, Ops.Binary(OpCode.Subtract, xf, mean, site), site);
         Node sum = Reduce(Reduction.Sum, dev, axis, keepDims, site, "var");
@@ -45,6 +55,11 @@ internal static class ReductionBuilder
 
     public static Node CountWhere(OpCode compare, Node x, int? axis, CallSite site)
     {
+        if (x.IsSparse)
+        {
+            return SparseOps.CountNonzero(compare == OpCode.Equal, x, axis, site);
+        }
+
         Node hits = Ops.Cast(Ops.Binary(compare, x, ScalarNode.Of(0L), site), DType.Int64, site);
         return Reduce(Reduction.Sum, hits, axis, false, site, "count");
     }

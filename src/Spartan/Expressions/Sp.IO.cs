@@ -54,6 +54,7 @@ public static partial class Sp
     public static void ToNpy(Expr x, string path, IProgress<double>? progress = null)
     {
         Expr.Arg(x, nameof(x));
+        NoSparseStore(x, "ToNpy");
         ArgumentException.ThrowIfNullOrEmpty(path);
         DistArray d = x.Evaluate();
         NpyFile.WriteAsync(d, Path.GetFullPath(path), progress, x.Context.Options, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
@@ -68,6 +69,7 @@ public static partial class Sp
     public static void Save(Expr x, string path, IProgress<double>? progress = null)
     {
         Expr.Arg(x, nameof(x));
+        NoSparseStore(x, "Save");
         ArgumentException.ThrowIfNullOrEmpty(path);
         DistArray d = x.Evaluate();
         TiledStore.SaveAsync(d, path, progress, x.Context.Options, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
@@ -115,11 +117,21 @@ public static partial class Sp
     public static DistArray Checkpoint(Expr x, CheckpointMode mode = CheckpointMode.Disk, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         Expr.Arg(x, nameof(x));
+        NoSparseStore(x, "Checkpoint");
         if (!Enum.IsDefined(mode))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown CheckpointMode");
         }
 
         return Checkpoints.CreateAsync(x, mode, CallSite.At(file, line), CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stores hold dense tiles only: a sparse array is refused with the two ways to keep it.</summary>
+    private static void NoSparseStore(Expr x, string op)
+    {
+        if (x.IsSparse)
+        {
+            throw new ArgumentException($"{op} does not support sparse arrays yet (stores hold dense tiles); store x.ToDense(), or keep x.ToCoo()'s triples (e.g. as three .npy files) and rebuild with Sp.SparseFromCoo", nameof(x));
+        }
     }
 }

@@ -42,6 +42,7 @@ internal static class KernelExecutor
         UserKernelSpec u => [UserKernels.Run(u, inputs, task)],
         UserCombineKernel c => Reshape([UserKernels.Combine(c, inputs)], task.OutputExtents),
         IO.FileKernel f => IO.FileKernels.Run(f, inputs, task),
+        SparseKernelSpec s => SparseKernels.Run(s, inputs, task, read),
         _ => throw new NotSupportedException($"unknown kernel {task.Kernel.GetType().Name}"),
     };
 

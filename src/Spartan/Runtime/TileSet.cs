@@ -10,8 +10,9 @@ internal sealed class TileSet
     private int _released;
     private TileInput?[]? _whole;
 
-    public TileSet(Master master, long arrayId, TileGrid grid, DType dtype, TileId[] tiles)
+    public TileSet(Master master, long arrayId, TileGrid grid, DType dtype, TileId[] tiles, bool sparse = false)
     {
+        Sparse = sparse;
         _master = master;
         ArrayId = arrayId;
         Grid = grid;
@@ -35,6 +36,9 @@ internal sealed class TileSet
     }
 
     public long ArrayId { get; }
+
+    /// <summary>Whether the tiles are CSR row blocks (sparse arrays) rather than dense buffers.</summary>
+    public bool Sparse { get; }
 
     public TileGrid Grid { get; }
 

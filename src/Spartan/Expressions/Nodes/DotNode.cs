@@ -81,6 +81,11 @@ internal sealed class DotNode : Node
                 $"Dot: shapes {a.Shape} and {b.Shape} are not aligned: {ka} (dim {a.Shape.Rank - 1} of a) != {kb} (dim 0 of b)", "b");
         }
 
+        if (a.IsSparse || b.IsSparse)
+        {
+            return SparseDotNode.Build(a, b, site);
+        }
+
         DType t = DTypes.Promote(a.DType, b.DType);
         (Node sa, bool ta) = Untransposed(a);
         (Node sb, bool tb) = Untransposed(b);

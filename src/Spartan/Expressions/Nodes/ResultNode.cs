@@ -7,7 +7,7 @@ namespace Spartan.Expressions;
 /// user's <see cref="DistArray"/> handle, so dropping that handle frees them even while later nodes still refer to
 /// this one. If they are gone when needed, the lineage (the node that produced them) is evaluated again.
 /// </summary>
-internal sealed class ResultNode : Node
+internal sealed class ResultNode : Node, ISparseAware
 {
     private readonly WeakReference<TileSet> _tiles;
 
@@ -20,6 +20,8 @@ internal sealed class ResultNode : Node
 
     /// <summary>The node whose evaluation produced the tiles (holds no data).</summary>
     public Node Lineage { get; }
+
+    public override bool IsSparse => Lineage.IsSparse;
 
     public override string Label => TryGetLive(out TileSet? t) ? $"cached(a{t.ArrayId}, {t.Grid})" : "cached(lost: recompute)";
 

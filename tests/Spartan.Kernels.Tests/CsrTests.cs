@@ -1,0 +1,141 @@
+using Spartan.Kernels.Sparse;
+
+namespace Spartan.Kernels.Tests;
+
+/// <summary>The CSR kernels on tiny blocks (0..6 entries, empty rows, duplicates) against dense loops.</summary>
+public class CsrTests
+{
+    private static (int[] RowPtr, int[] Cols, double[] Values, double[] Dense) Build(int rows, int width, int nnz, int seed)
+    {
+        var rng = new System.Random(seed);
+        var r = new int[nnz];
+        var c = new int[nnz];
+        var v = new double[nnz];
+        var dense = new double[rows * width];
+        for (int e = 0; e < nnz; e++)
+        {
+            r[e] = rng.Next(rows);
+            c[e] = rng.Next(width);
+            v[e] = rng.Next(-5, 6);
+            dense[(r[e] * width) + c[e]] += v[e];
+        }
+
+        var rowPtr = new int[rows + 1];
+        var cols = new int[nnz];
+        var values = new double[nnz];
+        int kept = Csr.FromCoo(r, c, v, rows, rowPtr, cols, values);
+        Assert.Equal(kept, rowPtr[rows]);
+        return (rowPtr, cols[..kept], values[..kept], dense);
+    }
+
+    [Fact]
+    public void FromCooSortsAndSumsDuplicates()
+    {
+        for (int nnz = 0; nnz <= 6; nnz++)
+        {
+            for (int seed = 0; seed < 20; seed++)
+            {
+                (int[] rowPtr, int[] cols, double[] values, double[] dense) = Build(4, 3, nnz, seed);
+                var back = new double[12];
+                Csr.ToDense(rowPtr, cols, values, 3, back);
+                Assert.Equal(dense, back);
+                for (int i = 0; i < 4; i++)
+                {
+                    for (int k = rowPtr[i] + 1; k < rowPtr[i + 1]; k++)
+                    {
+                        Assert.True(cols[k] > cols[k - 1], "columns sorted and unique within a row");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void LongRowsSortStably()
+    {
+        // 100 entries in one row (the Array.Sort path), each column hit several times.
+        int[] r = new int[100], c = Enumerable.Range(0, 100).Select(i => (i * 37) % 23).ToArray();
+        double[] v = Enumerable.Range(0, 100).Select(i => (double)i).ToArray();
+        var rowPtr = new int[2];
+        var cols = new int[100];
+        var values = new double[100];
+        int kept = Csr.FromCoo(r, c, v, 1, rowPtr, cols, values);
+        Assert.Equal(23, kept);
+        for (int j = 0; j < 23; j++)
+        {
+            Assert.Equal(j, cols[j]);
+            Assert.Equal(Enumerable.Range(0, 100).Where(i => c[i] == j).Sum(i => (double)i), values[j]);
+        }
+    }
+
+    [Fact]
+    public void MultiplyVectorMatchesDense()
+    {
+        for (int rows = 0; rows <= 5; rows++)
+        {
+            for (int nnz = 0; nnz <= 6; nnz++)
+            {
+                (int[] rowPtr, int[] cols, double[] values, double[] dense) = Build(Math.Max(rows, 1), 4, rows == 0 ? 0 : nnz, nnz);
+                if (rows == 0)
+                {
+                    rowPtr = [0];
+                    dense = [];
+                }
+
+                double[] x = [1.5, -2, 0.25, 3];
+                var y = Enumerable.Repeat(double.NaN, rows).ToArray();
+                Csr.MultiplyVector(rowPtr, cols, values, x, y);
+                for (int i = 0; i < rows; i++)
+                {
+                    double s = 0;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        s += dense[(i * 4) + k] * x[k];
+                    }
+
+                    Assert.Equal(s, y[i], 12);
+                }
+
+                var c = new double[rows * 2];
+                double[] b = [1, 2, 3, 4, 5, 6, 7, 8];
+                Csr.MultiplyMatrix(rowPtr, cols, values, b, 2, c);
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int j = 0; j < 2; j++)
+                    {
+                        double s = 0;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            s += dense[(i * 4) + k] * b[(k * 2) + j];
+                        }
+
+                        Assert.Equal(s, c[(i * 2) + j], 12);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ReductionsCountImplicitZeros()
+    {
+        // Rows: [-1 -2] (full, no implicit zero), [3 _], [_ _].
+        int[] rowPtr = [0, 2, 3, 3];
+        int[] cols = [0, 1, 0];
+        double[] values = [-1, -2, 3];
+        var o = new double[3];
+        CsrReduce.Rows(CsrReduction.Max, rowPtr, values, 2, o);
+        Assert.Equal([-1.0, 3, 0], o);
+        CsrReduce.Rows(CsrReduction.Min, rowPtr, values, 2, o);
+        Assert.Equal([-2.0, 0, 0], o);
+        CsrReduce.Rows(CsrReduction.Sum, rowPtr, values, 2, o);
+        Assert.Equal([-3.0, 3, 0], o);
+        var col = new double[2];
+        col.AsSpan().Fill(CsrReduce.Identity(CsrReduction.Min));
+        CsrReduce.Columns(CsrReduction.Min, rowPtr, cols, values, col);
+        Assert.Equal([-1.0, -2], col);
+        Assert.Equal(3.0, CsrReduce.All(CsrReduction.Max, rowPtr, values, 2));
+        Assert.Equal(3.0, CsrReduce.All(CsrReduction.CountNonzero, rowPtr, values, 2));
+        Assert.Equal(0.0, CsrReduce.All(CsrReduction.Sum, [0], [], 2));
+    }
+}
