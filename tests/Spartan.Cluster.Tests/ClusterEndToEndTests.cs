@@ -297,19 +297,6 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster) : IClassFixture
             remote = compute();
         }
 
-        Assert.Equal(embedded.Length, remote.Length);
-        for (int i = 0; i < embedded.Length; i++)
-        {
-            NDArray e = embedded[i], r = remote[i];
-            Assert.True(e.DType == r.DType && e.Shape == r.Shape, $"result {i}: embedded {e.DType}{e.Shape}, cluster {r.DType}{r.Shape}");
-            switch (e.DType)
-            {
-                case DType.Bool: Assert.Equal(e.ToArray<bool>(), r.ToArray<bool>()); break;
-                case DType.Int32: Assert.Equal(e.ToArray<int>(), r.ToArray<int>()); break;
-                case DType.Int64: Assert.Equal(e.ToArray<long>(), r.ToArray<long>()); break;
-                case DType.Float32: Assert.Equal(e.ToArray<float>(), r.ToArray<float>()); break;
-                default: Assert.Equal(e.ToArray<double>(), r.ToArray<double>()); break;
-            }
-        }
+        ResultAssert.Same(embedded, remote);
     }
 }
