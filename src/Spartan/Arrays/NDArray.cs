@@ -64,20 +64,22 @@ public sealed class NDArray
     }
 
     /// <summary>An array whose contents the caller overwrites completely (no zeroing).</summary>
-    internal static NDArray Uninitialized(Shape shape, DType dtype)
+    internal static NDArray Uninitialized(Shape shape, DType dtype) => new(UninitializedBuffer(dtype, CheckedLength(shape)), shape, dtype);
+
+    /// <summary>A fresh buffer of <paramref name="length"/> elements, not zeroed, advised for huge pages when large.</summary>
+    internal static Array UninitializedBuffer(DType dtype, int length)
     {
-        int n = CheckedLength(shape);
         Array buffer = dtype switch
         {
-            DType.Bool => GC.AllocateUninitializedArray<bool>(n),
-            DType.Int32 => GC.AllocateUninitializedArray<int>(n),
-            DType.Int64 => GC.AllocateUninitializedArray<long>(n),
-            DType.Float32 => GC.AllocateUninitializedArray<float>(n),
-            DType.Float64 => GC.AllocateUninitializedArray<double>(n),
+            DType.Bool => GC.AllocateUninitializedArray<bool>(length),
+            DType.Int32 => GC.AllocateUninitializedArray<int>(length),
+            DType.Int64 => GC.AllocateUninitializedArray<long>(length),
+            DType.Float32 => GC.AllocateUninitializedArray<float>(length),
+            DType.Float64 => GC.AllocateUninitializedArray<double>(length),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
         };
         HugePages.Advise(buffer, dtype.SizeOf());
-        return new NDArray(buffer, shape, dtype);
+        return buffer;
     }
 
     /// <summary>Wraps a copy of <paramref name="data"/> (row-major) with the given shape.</summary>

@@ -29,16 +29,7 @@ internal static class BufferPool
             return a;
         }
 
-        Array fresh = dtype switch
-        {
-            DType.Bool => GC.AllocateUninitializedArray<bool>(length),
-            DType.Int32 => GC.AllocateUninitializedArray<int>(length),
-            DType.Int64 => GC.AllocateUninitializedArray<long>(length),
-            DType.Float32 => GC.AllocateUninitializedArray<float>(length),
-            _ => GC.AllocateUninitializedArray<double>(length),
-        };
-        HugePages.Advise(fresh, dtype.SizeOf());
-        return fresh;
+        return NDArray.UninitializedBuffer(dtype, length);
     }
 
     /// <summary>Takes back the buffer of a destroyed tile (dropped when the pool is full).</summary>
