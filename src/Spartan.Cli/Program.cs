@@ -18,7 +18,7 @@ app.Configure(config =>
     config.AddCommand<AppsCommand>("apps")
         .WithDescription("List the applications that `spartan run` knows.");
     config.AddCommand<RunCommand>("run")
-        .WithDescription("Run an application (k-means, logistic/linear/ridge regression, CG) and print its convergence; --plot writes a PNG.")
+        .WithDescription("Run an application (k-means, logistic/linear/ridge regression, CG, PageRank) and print its convergence; --plot writes a PNG.")
         .WithExample("run", "kmeans", "--size", "1000000", "--k", "8", "--plot", "kmeans.png");
     config.AddCommand<ExplainCommand>("explain")
         .WithDescription("Print the plan of an application's main expression (one step): each optimizer stage, the tiling, the predicted bytes moved.")

@@ -11,31 +11,11 @@ namespace Spartan.Cli.Commands;
 /// summary, and optionally plotting the convergence to a PNG.</summary>
 internal sealed class RunCommand : Command<RunCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : AppSettings
     {
-        [CommandArgument(0, "<APP>")]
-        [Description("The application (`spartan apps` lists them): kmeans, logreg, linreg, ridge, cg.")]
-        public string App { get; init; } = "";
-
-        [CommandOption("--size <N>")]
-        [Description("Rows of the data (cg: the order of the system). Default 100000 (cg: 1000).")]
-        public long? Size { get; init; }
-
-        [CommandOption("--workers <N>")]
-        [Description("Number of in-process workers (default: one per core).")]
-        public int? Workers { get; init; }
-
         [CommandOption("--iters <N>")]
         [Description("Iterations (default 10; cg: 50).")]
         public int? Iterations { get; init; }
-
-        [CommandOption("-k|--clusters <K>")]
-        [Description("Clusters for kmeans (default 8); `--k K` works too.")]
-        public int K { get; init; } = 8;
-
-        [CommandOption("--dims <D>")]
-        [Description("Features per row (default 16).")]
-        public int Dimensions { get; init; } = 16;
 
         [CommandOption("--lambda <L>")]
         [Description("The ridge penalty (default 1).")]
@@ -49,23 +29,8 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
         [Description("Write a PNG of the objective per iteration.")]
         public string? Plot { get; init; }
 
-        public override ValidationResult Validate()
-        {
-            if (Apps.Find(App) is null)
-            {
-                return ValidationResult.Error($"unknown app '{App}'; available: {string.Join(", ", Apps.All.Select(a => a.Name))}");
-            }
-
-            return (Workers, Size, Iterations, K, Dimensions) switch
-            {
-                ( <= 0, _, _, _, _) => ValidationResult.Error($"--workers must be at least 1, got {Workers}"),
-                (_, <= 0, _, _, _) => ValidationResult.Error($"--size must be positive, got {Size}"),
-                (_, _, <= 0, _, _) => ValidationResult.Error($"--iters must be positive, got {Iterations}"),
-                (_, _, _, <= 0, _) => ValidationResult.Error($"--k must be positive, got {K}"),
-                (_, _, _, _, <= 0) => ValidationResult.Error($"--dims must be positive, got {Dimensions}"),
-                _ => ValidationResult.Success(),
-            };
-        }
+        public override ValidationResult Validate() =>
+            Iterations <= 0 ? ValidationResult.Error($"--iters must be positive, got {Iterations}") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -74,7 +39,7 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
         bool cg = app.Name == "cg";
         var options = new AppOptions
         {
-            Size = settings.Size ?? (cg ? 1000 : 100_000),
+            Size = settings.SizeFor(app),
             Iterations = settings.Iterations ?? (cg ? 50 : 10),
             K = settings.K,
             Dimensions = settings.Dimensions,
