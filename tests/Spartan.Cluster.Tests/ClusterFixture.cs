@@ -37,18 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Address = $"127.0.0.1:{port}";
         try
         {
-            ChildProcess primary = Start("primary", "worker", "--primary", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await primary.WaitForLine("primary ready:", s_ready);
-            var workers = new List<ChildProcess>();
-            for (int i = 0; i < Workers; i++)
-            {
-                workers.Add(Start($"worker {i}", "worker", "--join", Address));
-            }
-
-            foreach (ChildProcess w in workers)
-            {
-                await w.WaitForLine("worker ready:", s_ready);
-            }
+            await StartPrimaryAndWorkers(Start, "", port, Workers);
         }
         catch
         {
@@ -88,6 +77,24 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         return (p.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Starts the primary silo on <paramref name="port"/> and <paramref name="workers"/> workers that join
+    /// it, each through <paramref name="start"/> (name, arguments), and waits for every ready line.</summary>
+    internal static async Task StartPrimaryAndWorkers(Func<string, string[], ChildProcess> start, string label, int port, int workers)
+    {
+        ChildProcess primary = start($"{label}primary", ["worker", "--primary", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await primary.WaitForLine("primary ready:", s_ready);
+        var joined = new List<ChildProcess>();
+        for (int i = 0; i < workers; i++)
+        {
+            joined.Add(start($"{label}worker {i}", ["worker", "--join", $"127.0.0.1:{port}"]));
+        }
+
+        foreach (ChildProcess w in joined)
+        {
+            await w.WaitForLine("worker ready:", s_ready);
+        }
     }
 
     private ChildProcess Start(string name, params string[] args)

@@ -9,7 +9,6 @@ public sealed class TlsClusterFixture : IAsyncLifetime
 {
     public const int Workers = 2;
     public const string Password = "pfx-password";
-    private static readonly TimeSpan s_ready = TimeSpan.FromSeconds(90);
     private readonly List<ClusterFixture.ChildProcess> _processes = [];
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "spartan-tls-" + Guid.NewGuid().ToString("N"));
 
@@ -41,18 +40,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         Address = $"127.0.0.1:{port}";
         try
         {
-            ClusterFixture.ChildProcess primary = Start("tls primary", "worker", "--primary", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await primary.WaitForLine("primary ready:", s_ready);
-            var workers = new List<ClusterFixture.ChildProcess>();
-            for (int i = 0; i < Workers; i++)
-            {
-                workers.Add(Start($"tls worker {i}", "worker", "--join", Address));
-            }
-
-            foreach (ClusterFixture.ChildProcess w in workers)
-            {
-                await w.WaitForLine("worker ready:", s_ready);
-            }
+            await ClusterFixture.StartPrimaryAndWorkers(Start, "tls ", port, Workers);
         }
         catch
         {
