@@ -117,6 +117,64 @@ public class CsrTests
     }
 
     [Fact]
+    public void MultiplyVectorSumsEachRowSeriallyInColumnOrder()
+    {
+        // Rows of 0..700 entries (past the stream prefetch distance), values that make the order of the adds visible,
+        // and x holding infinities and a NaN: every path must give the bits of one accumulator per row, entries in
+        // column order (SciPy's csr_matvec), so the product does not depend on the SIMD level or the tiling.
+        var rng = new System.Random(11);
+        int width = 3000;
+        int[] lengths = [0, 1, 2, 7, 700, 0, 3, 256, 257, 31, 0, 5];
+        var rowPtr = new int[lengths.Length + 1];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            rowPtr[i + 1] = rowPtr[i] + lengths[i];
+        }
+
+        int nnz = rowPtr[^1];
+        var cols = new int[nnz];
+        var values = new double[nnz];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            int[] row = Enumerable.Range(0, width).OrderBy(_ => rng.Next()).Take(lengths[i]).Order().ToArray();
+            row.CopyTo(cols, rowPtr[i]);
+            for (int k = rowPtr[i]; k < rowPtr[i + 1]; k++)
+            {
+                values[k] = (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-8, 9));
+            }
+        }
+
+        double[] x = Enumerable.Range(0, width).Select(_ => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-8, 9))).ToArray();
+        x[cols[rowPtr[6]]] = double.PositiveInfinity; // row 6 (3 entries) becomes ±inf
+        x[cols[rowPtr[9] + 4]] = double.NaN;          // row 9 becomes NaN
+        var y = new double[lengths.Length];
+        var z = new double[lengths.Length];
+        Csr.MultiplyVector(rowPtr, cols, values, x, y);
+        Csr.MultiplyVector(rowPtr, cols, values, x, z, 0.85, 1e-7);
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            double s = 0;
+            for (int k = rowPtr[i]; k < rowPtr[i + 1]; k++)
+            {
+                s += values[k] * x[cols[k]];
+            }
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(s), BitConverter.DoubleToInt64Bits(y[i]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits((0.85 * s) + 1e-7), BitConverter.DoubleToInt64Bits(z[i]));
+        }
+
+        double[] gathered = cols.Select(c => x[c]).ToArray();
+        var g = new double[lengths.Length];
+        var h = new double[lengths.Length];
+        Csr.MultiplyGathered(rowPtr, values, gathered, g);
+        Csr.MultiplyGathered(rowPtr, values, gathered, h, 0.85, 1e-7);
+        Assert.Equal(y.Select(BitConverter.DoubleToInt64Bits), g.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(z.Select(BitConverter.DoubleToInt64Bits), h.Select(BitConverter.DoubleToInt64Bits));
+
+        Assert.True(double.IsInfinity(y[6]) && double.IsNaN(y[9]), "the special values reached their rows");
+    }
+
+    [Fact]
     public void ReductionsCountImplicitZeros()
     {
         // Rows: [-1 -2] (full, no implicit zero), [3 _], [_ _].

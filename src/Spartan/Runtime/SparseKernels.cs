@@ -134,8 +134,50 @@ internal static class SparseKernels
             parts[i] = read(1, partExtents[i]);
         }
 
+        if (dense.Region.Shape.Rank == 1 && (long)a.Nnz * FewEntriesFactor <= dense.Region.Shape[0])
+        {
+            return MultiplyGathered(a, parts, partExtents, dense.Region, extent, epilogue);
+        }
+
         using SharedOperand.Lease b = SharedOperand.Acquire(parts, partExtents, dense.Region);
         return Multiply(a, b.Data, extent, epilogue);
+    }
+
+    /// <summary>A sparse operand with at most 1/16 as many entries as the vector has elements reads its x elements
+    /// from the pieces instead of assembling the vector.</summary>
+    private const int FewEntriesFactor = 16;
+
+    /// <summary>A product whose sparse operand has few entries (PageRank's dangling row: tens of entries against a
+    /// vector of millions) reads the x element of each entry from the piece holding it. Assembling the whole vector
+    /// instead costs an 8 MB copy by one thread while every other worker waits for the stage to end.</summary>
+    private static NDArray MultiplyGathered(CsrParts a, NDArray[] parts, TileExtent[] partExtents, TileExtent region, TileExtent extent, (double Scale, double Bias)? epilogue)
+    {
+        long origin = region.UlSpan[0];
+        ReadOnlySpan<int> cols = a.ColSpan;
+        var gathered = new double[cols.Length];
+        for (int k = 0; k < cols.Length; k++)
+        {
+            long at = origin + cols[k];
+            int i = 0; // a handful of pieces: a scan beats a search
+            while (at < partExtents[i].UlSpan[0] || at >= partExtents[i].LrSpan[0])
+            {
+                i++;
+            }
+
+            gathered[k] = Float64(parts[i])[(int)(at - partExtents[i].UlSpan[0])];
+        }
+
+        NDArray output = NDArray.Rent(extent.Shape, DType.Float64);
+        if (epilogue is (double scale, double bias))
+        {
+            Kernels.Sparse.Csr.MultiplyGathered(a.RowPtr, a.ValueSpan, gathered, output.AsSpan<double>(), scale, bias);
+        }
+        else
+        {
+            Kernels.Sparse.Csr.MultiplyGathered(a.RowPtr, a.ValueSpan, gathered, output.AsSpan<double>());
+        }
+
+        return output;
     }
 
     /// <summary>The product's epilogue: its scale and the bias (input 2, one element), or null for a plain product.</summary>

@@ -211,6 +211,41 @@ public class SparseTests
         Assert.Contains("(16", e.Message);
     }
 
+    /// <summary>
+    /// A sparse·vector product sums each row with one accumulator in column order (SciPy's order), whichever way the
+    /// vector reaches the kernel: one tile read in place, several tiles assembled into one shared copy (several
+    /// tasks at once pasting pieces), or, for an operand with few entries, each x element read from its tile. So
+    /// the bits are those of a serial loop on every tiling and worker count.
+    /// </summary>
+    [Theory, InlineData(1, 1), InlineData(1, 2), InlineData(3, 1), InlineData(3, 3)]
+    public void VectorProductsRoundAsASerialLoopOnEveryPath(int workers, int tpw)
+    {
+        using SpartanContext ctx = Start(workers, tpw);
+        const int n = 4000;
+        var rng = new Random(17);
+        double[] x = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-6, 7))).ToArray();
+        Expr ex = Sp.FromArray(x);
+        foreach ((int rows, int nnz) in new[] { (60, 3000), (1, 25), (3, 40) })
+        {
+            (long[] r, long[] c, double[] v, _) = RandomCoo(rows, n, nnz, rows);
+            Expr s = Sp.SparseFromCoo(r, c, v, (rows, n));
+            (long[] sr, long[] sc, double[] sv) = s.Evaluate().ToCoo();
+            var want = new double[rows];
+            for (int e = 0; e < sr.Length; e++)
+            {
+                want[sr[e]] += sv[e] * x[sc[e]]; // ToCoo lists entries by row, then column: the serial order
+            }
+
+            for (int round = 0; round < 3; round++)
+            {
+                double[] got = Sp.Dot(s, ex).Glom().ToArray<double>();
+                double[] affine = ((0.85 * Sp.Dot(s, ex)) + 0.125).Glom().ToArray<double>();
+                Assert.Equal(want.Select(BitConverter.DoubleToInt64Bits), got.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(want.Select(t => BitConverter.DoubleToInt64Bits((0.85 * t) + 0.125)), affine.Select(BitConverter.DoubleToInt64Bits));
+            }
+        }
+    }
+
     [Fact]
     public void HugeSparseTimesSparseIsRefused()
     {
