@@ -301,7 +301,15 @@ internal sealed class ProgramRunner : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherOf<T>(T[] src, long offset, long step, T[] dst, int dstOffset, int n)
+        where T : unmanaged
     {
+        if (step > 0 && n > 0)
+        {
+            // Forward steps: the vectorized kernel (step 2 picks evens with shuffles).
+            Strided.Gather<T>(src.AsSpan((int)offset, (int)(((n - 1) * step) + 1)), step, dst.AsSpan(dstOffset, n));
+            return;
+        }
+
         ref T s = ref MemoryMarshal.GetArrayDataReference(src);
         Span<T> d = dst.AsSpan(dstOffset, n);
         for (int k = 0; k < d.Length; k++)
