@@ -31,13 +31,9 @@ public static class Strided
         }
 
         int done = 0;
-        if (step == 2 && Unsafe.SizeOf<T>() == 8)
+        if (step == 2 && Unsafe.SizeOf<T>() is 4 or 8)
         {
-            done = EvensOf64(MemoryMarshal.Cast<T, ulong>(source), MemoryMarshal.Cast<T, ulong>(destination));
-        }
-        else if (step == 2 && Unsafe.SizeOf<T>() == 4)
-        {
-            done = EvensOf32(MemoryMarshal.Cast<T, uint>(source), MemoryMarshal.Cast<T, uint>(destination));
+            done = Evens(source, destination);
         }
 
         ref T s = ref MemoryMarshal.GetReference(source);
@@ -47,70 +43,94 @@ public static class Strided
         }
     }
 
-    /// <summary>The even elements of 64-bit lanes, a whole vector at a time; returns how many were written (the rest is
-    /// left to the scalar loop: a vector step reads two full vectors, which the last element may not have).</summary>
+    /// <summary>The even elements, a whole vector at a time (T of 4 or 8 bytes); returns how many were written (the rest
+    /// is left to the scalar loop: a vector step reads two full vectors, which the last element may not have).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int EvensOf64(ReadOnlySpan<ulong> source, Span<ulong> destination)
+    private static int Evens<T>(ReadOnlySpan<T> source, Span<T> destination)
+        where T : unmanaged
     {
-        ref ulong s = ref MemoryMarshal.GetReference(source);
-        ref ulong d = ref MemoryMarshal.GetReference(destination);
+        ref T s = ref MemoryMarshal.GetReference(source);
+        ref T d = ref MemoryMarshal.GetReference(destination);
         int n = destination.Length;
         int k = 0;
-        if (Avx512F.IsSupported)
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            Vector512<ulong> evens = Vector512.Create(0UL, 2, 4, 6, 8, 10, 12, 14);
-            for (; k + 8 <= n && (2 * k) + 16 <= source.Length; k += 8)
+            int c = Vector512<T>.Count;
+            for (; k + c <= n && (2 * k) + (2 * c) <= source.Length; k += c)
             {
-                Vector512<ulong> lo = Vector512.LoadUnsafe(ref s, (nuint)(2 * k));
-                Vector512<ulong> hi = Vector512.LoadUnsafe(ref s, (nuint)((2 * k) + 8));
-                Avx512F.PermuteVar8x64x2(lo, evens, hi).StoreUnsafe(ref d, (nuint)k);
+                Evens512(ref Unsafe.Add(ref s, 2 * k)).StoreUnsafe(ref d, (nuint)k);
             }
         }
         else if (Avx2.IsSupported)
         {
-            for (; k + 4 <= n && (2 * k) + 8 <= source.Length; k += 4)
+            int c = Vector256<T>.Count;
+            for (; k + c <= n && (2 * k) + (2 * c) <= source.Length; k += c)
             {
-                Vector256<double> lo = Vector256.LoadUnsafe(ref s, (nuint)(2 * k)).AsDouble();
-                Vector256<double> hi = Vector256.LoadUnsafe(ref s, (nuint)((2 * k) + 4)).AsDouble();
-                // [lo0, hi0, lo2, hi2], then lanes 0, 2, 1, 3: [lo0, lo2, hi0, hi2].
-                Vector256<double> mixed = Avx.Shuffle(lo, hi, 0b0000);
-                Avx2.Permute4x64(mixed, 0b11_01_10_00).AsUInt64().StoreUnsafe(ref d, (nuint)k);
+                Evens256(ref Unsafe.Add(ref s, 2 * k)).StoreUnsafe(ref d, (nuint)k);
             }
         }
 
         return k;
     }
 
-    /// <summary>The even elements of 32-bit lanes; as <see cref="EvensOf64"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int EvensOf32(ReadOnlySpan<uint> source, Span<uint> destination)
+    /// <summary>Elements 0, 2, 4, … of the 2·Vector256&lt;T&gt;.Count elements at <paramref name="source"/>, for 4- and
+    /// 8-byte T (two loads and two shuffles with AVX2; element by element otherwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Evens256<T>(ref T source)
+        where T : unmanaged
     {
-        ref uint s = ref MemoryMarshal.GetReference(source);
-        ref uint d = ref MemoryMarshal.GetReference(destination);
-        int n = destination.Length;
-        int k = 0;
-        if (Avx512F.IsSupported)
+        if (Avx2.IsSupported && Unsafe.SizeOf<T>() == 8)
         {
-            Vector512<uint> evens = Vector512.Create(0u, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            for (; k + 16 <= n && (2 * k) + 32 <= source.Length; k += 16)
-            {
-                Vector512<uint> lo = Vector512.LoadUnsafe(ref s, (nuint)(2 * k));
-                Vector512<uint> hi = Vector512.LoadUnsafe(ref s, (nuint)((2 * k) + 16));
-                Avx512F.PermuteVar16x32x2(lo, evens, hi).StoreUnsafe(ref d, (nuint)k);
-            }
-        }
-        else if (Avx2.IsSupported)
-        {
-            for (; k + 8 <= n && (2 * k) + 16 <= source.Length; k += 8)
-            {
-                Vector256<float> lo = Vector256.LoadUnsafe(ref s, (nuint)(2 * k)).AsSingle();
-                Vector256<float> hi = Vector256.LoadUnsafe(ref s, (nuint)((2 * k) + 8)).AsSingle();
-                // Per 128-bit lane [lo0, lo2, hi0, hi2 | lo4, lo6, hi4, hi6], then 32-bit lanes 0, 1, 4, 5, 2, 3, 6, 7.
-                Vector256<float> mixed = Avx.Shuffle(lo, hi, 0b10_00_10_00);
-                Avx2.PermuteVar8x32(mixed, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7)).AsUInt32().StoreUnsafe(ref d, (nuint)k);
-            }
+            Vector256<double> lo = Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref source));
+            Vector256<double> hi = Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref source), 4);
+            // [lo0, hi0, lo2, hi2], then lanes 0, 2, 1, 3: [lo0, lo2, hi0, hi2].
+            return Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b0000), 0b11_01_10_00).As<double, T>();
         }
 
-        return k;
+        if (Avx2.IsSupported && Unsafe.SizeOf<T>() == 4)
+        {
+            Vector256<float> lo = Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref source));
+            Vector256<float> hi = Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref source), 8);
+            // Per 128-bit lane [lo0, lo2, hi0, hi2 | lo4, lo6, hi4, hi6], then 32-bit lanes 0, 1, 4, 5, 2, 3, 6, 7.
+            Vector256<float> mixed = Avx.Shuffle(lo, hi, 0b10_00_10_00);
+            return Avx2.PermuteVar8x32(mixed, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7)).As<float, T>();
+        }
+
+        Span<T> e = stackalloc T[Vector256<T>.Count];
+        for (int k = 0; k < e.Length; k++)
+        {
+            e[k] = Unsafe.Add(ref source, 2 * k);
+        }
+
+        return Vector256.Create<T>(e);
+    }
+
+    /// <summary>Elements 0, 2, 4, … of the 2·Vector512&lt;T&gt;.Count elements at <paramref name="source"/>, for 4- and
+    /// 8-byte T (two loads and one two-source permute with AVX-512; element by element otherwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Evens512<T>(ref T source)
+        where T : unmanaged
+    {
+        if (Avx512F.IsSupported && Unsafe.SizeOf<T>() == 8)
+        {
+            Vector512<ulong> lo = Vector512.LoadUnsafe(ref Unsafe.As<T, ulong>(ref source));
+            Vector512<ulong> hi = Vector512.LoadUnsafe(ref Unsafe.As<T, ulong>(ref source), 8);
+            return Avx512F.PermuteVar8x64x2(lo, Vector512.Create(0UL, 2, 4, 6, 8, 10, 12, 14), hi).As<ulong, T>();
+        }
+
+        if (Avx512F.IsSupported && Unsafe.SizeOf<T>() == 4)
+        {
+            Vector512<uint> lo = Vector512.LoadUnsafe(ref Unsafe.As<T, uint>(ref source));
+            Vector512<uint> hi = Vector512.LoadUnsafe(ref Unsafe.As<T, uint>(ref source), 16);
+            return Avx512F.PermuteVar16x32x2(lo, Vector512.Create(0u, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), hi).As<uint, T>();
+        }
+
+        Span<T> e = stackalloc T[Vector512<T>.Count];
+        for (int k = 0; k < e.Length; k++)
+        {
+            e[k] = Unsafe.Add(ref source, 2 * k);
+        }
+
+        return Vector512.Create<T>(e);
     }
 }

@@ -24,7 +24,8 @@ public static class Fold
     /// <summary>The fixed chunk length of every fold.</summary>
     public const int ChunkLength = 2048;
 
-    private const int Lanes = 16;
+    /// <summary>The lanes of a chunk: element i goes to lane i mod 16.</summary>
+    internal const int Lanes = 16;
 
     /// <summary>Folds one chunk (at most <see cref="ChunkLength"/> elements, not checked) in the fixed lane order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -52,6 +53,20 @@ public static class Fold
             }
         }
 
+        T r = CombineLanes<T, TOp>(lanes);
+        for (int i = full; i < n; i++)
+        {
+            r = TOp.Invoke(r, Unsafe.Add(ref xs, i));
+        }
+
+        return r;
+    }
+
+    /// <summary>The fixed tree over the 16 lanes of a chunk: lane j with lane j+8, then j+4, j+2, j+1.</summary>
+    internal static T CombineLanes<T, TOp>(Span<T> lanes)
+        where T : unmanaged
+        where TOp : IBinaryOperator<T>
+    {
         for (int w = Lanes / 2; w >= 1; w /= 2)
         {
             for (int j = 0; j < w; j++)
@@ -60,13 +75,7 @@ public static class Fold
             }
         }
 
-        T r = lanes[0];
-        for (int i = full; i < n; i++)
-        {
-            r = TOp.Invoke(r, Unsafe.Add(ref xs, i));
-        }
-
-        return r;
+        return lanes[0];
     }
 
     /// <summary>Folds a span of any length: fixed chunks, then a pairwise combine of the chunk results.</summary>

@@ -36,6 +36,38 @@ public readonly struct Load<T> : IExpressionNode<T, Load<T>>
     }
 }
 
+/// <summary>Reads every second element of an input (a view with step 2 along the walked axis, as <c>x[::2]</c>). Its
+/// vector forms read one element past the last even they return, so a driver never takes a vector that ends at the
+/// last element of a range (<see cref="ExpressionFold"/> leaves that to its scalar tail).</summary>
+public readonly struct LoadEvens<T> : IExpressionNode<T, LoadEvens<T>>
+    where T : unmanaged
+{
+    private readonly T[] _buffer;
+    private readonly nint _offset;
+
+    private LoadEvens(T[] buffer, nint offset)
+    {
+        _buffer = buffer;
+        _offset = offset;
+    }
+
+    /// <inheritdoc/>
+    public T At(nint i) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _offset + (2 * i));
+
+    /// <inheritdoc/>
+    public Vector256<T> At256(nint i) => Loops.Strided.Evens256(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _offset + (2 * i)));
+
+    /// <inheritdoc/>
+    public Vector512<T> At512(nint i) => Loops.Strided.Evens512(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _offset + (2 * i)));
+
+    /// <inheritdoc/>
+    public static LoadEvens<T> Bind(ref LeafBinder binder)
+    {
+        (T[] buffer, nint offset) = binder.NextInput<T>();
+        return new LoadEvens<T>(buffer, offset);
+    }
+}
+
 /// <summary>A constant, converted to <typeparamref name="T"/> as a filled register would be.</summary>
 public readonly struct Constant<T> : IExpressionNode<T, Constant<T>>
     where T : unmanaged, INumberBase<T>

@@ -13,6 +13,9 @@ namespace Spartan.Runtime;
 /// through a block buffer. A tile runs compiled when every input is contiguous over it; anything else (views,
 /// broadcasts, casts, other operations) runs interpreted. Both use the same operator structs, whose vector and scalar
 /// forms agree bit for bit, so the two give identical results.
+/// Reductions (sum, prod, max, min) over such a program compile too (<see cref="FoldFor{T}"/>), with inputs walked
+/// with step 1 or 2 (<c>x[::2]</c>, the transposed views whose inner walk has step 2): each block folds straight from
+/// registers in the fixed order of the interpreter's fold (<see cref="ExpressionFold"/>).
 /// </summary>
 internal static class ProgramCompiler
 {
@@ -21,6 +24,7 @@ internal static class ProgramCompiler
     private const int MaxNodes = 24;
 
     private static long s_tilesRun;
+    private static long s_blocksFolded;
 
     /// <summary>Off: every program runs interpreted (tests compare the two).</summary>
     internal static bool Enabled { get; set; } = true;
@@ -28,10 +32,14 @@ internal static class ProgramCompiler
     /// <summary>How many tiles ran compiled in this process (tests check the path is taken).</summary>
     internal static long TilesRun => Interlocked.Read(ref s_tilesRun);
 
+    /// <summary>How many reduction blocks folded compiled in this process.</summary>
+    internal static long BlocksFolded => Interlocked.Read(ref s_blocksFolded);
+
     // Per program object (one lookup per task), then per program structure (one generic instantiation per shape of
     // expression, whatever its constants).
     private static readonly ConditionalWeakTable<FusedProgram, CompiledMap?> s_byProgram = [];
     private static readonly ConcurrentDictionary<string, Type?> s_byStructure = new();
+    private static readonly ConditionalWeakTable<FusedProgram, ConcurrentDictionary<string, CompiledFold?>> s_foldsByProgram = [];
 
     [ThreadStatic]
     private static Array?[]? t_buffers;
@@ -78,6 +86,61 @@ internal static class ProgramCompiler
         return true;
     }
 
+    /// <summary>
+    /// The compiled per-block fold of <paramref name="reduction"/> over <paramref name="runner"/>'s program, or null
+    /// when it runs interpreted: a result type other than float64/float32, an arg-reduction, an input walked with a
+    /// step other than 1 or 2 or repeated across blocks, an unsupported operation, or a plain contiguous load (the
+    /// interpreter folds the input buffer in place already).
+    /// </summary>
+    public static CompiledFold<T>? FoldFor<T>(FusedProgram program, Reduction reduction, ProgramRunner runner)
+        where T : unmanaged
+    {
+        if (!Enabled || (typeof(T) != typeof(double) && typeof(T) != typeof(float))
+            || reduction is not (Reduction.Sum or Reduction.Prod or Reduction.Max or Reduction.Min)
+            || runner.WalkSteps() is not { } steps || steps.Any(s => s is not (1 or 2))
+            || (program.Instructions.Length == 1 && steps[0] == 1))
+        {
+            return null;
+        }
+
+        string variant = $"{reduction} {string.Join(",", steps)}";
+        return (CompiledFold<T>?)s_foldsByProgram.GetValue(program, _ => new()).GetOrAdd(variant, _ => CompileFold(program, reduction, steps));
+    }
+
+    /// <summary>Counts one block folded compiled.</summary>
+    internal static void CountFolded() => Interlocked.Increment(ref s_blocksFolded);
+
+    private static CompiledFold? CompileFold(FusedProgram program, Reduction reduction, long[] steps)
+    {
+        Instr[] code = program.Instructions;
+        DType t = code[^1].ResultType;
+        var leaves = new List<ExpressionLeaf>();
+        var structure = new StringBuilder(t.Name());
+        int nodes = 0;
+        if (!Describe(code, code.Length - 1, t, leaves, structure, ref nodes))
+        {
+            return null;
+        }
+
+        structure.Append(" steps ").Append(string.Join(",", steps));
+        Type element = t == DType.Float64 ? typeof(double) : typeof(float);
+        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, element, steps));
+        if (node is null)
+        {
+            return null;
+        }
+
+        Type op = reduction switch
+        {
+            Reduction.Sum => typeof(AddOperator<>),
+            Reduction.Prod => typeof(MultiplyOperator<>),
+            Reduction.Max => typeof(MaximumOperator<>),
+            _ => typeof(MinimumOperator<>),
+        };
+        Type fold = typeof(CompiledFold<,,>).MakeGenericType(element, op.MakeGenericType(element), node);
+        return (CompiledFold)Activator.CreateInstance(fold, [leaves.ToArray()])!;
+    }
+
     // Every input walks the domain row-major with unit steps (axes of length 1 aside): the tile is one run per input.
     private static bool Contiguous((long Base, long[] Strides)[] layouts, Shape domain)
     {
@@ -116,7 +179,7 @@ internal static class ProgramCompiler
             return null;
         }
 
-        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, t == DType.Float64 ? typeof(double) : typeof(float)));
+        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, t == DType.Float64 ? typeof(double) : typeof(float), null));
         if (node is null)
         {
             return null;
@@ -160,12 +223,13 @@ internal static class ProgramCompiler
         }
     }
 
-    private static Type NodeType(Instr[] code, int r, Type t)
+    // The template type of the program rooted at r; a load walked with step 2 (steps given) reads the even elements.
+    private static Type NodeType(Instr[] code, int r, Type t, long[]? steps)
     {
         Instr ins = code[r];
         return ins.Op switch
         {
-            OpCode.Load => typeof(Load<>).MakeGenericType(t),
+            OpCode.Load => (steps?[ins.A] == 2 ? typeof(LoadEvens<>) : typeof(Load<>)).MakeGenericType(t),
             OpCode.Const => typeof(Constant<>).MakeGenericType(t),
             OpCode.Add => Binary(typeof(AddOperator<>)),
             OpCode.Subtract => Binary(typeof(SubtractOperator<>)),
@@ -177,9 +241,9 @@ internal static class ProgramCompiler
             _ => throw new InvalidOperationException($"operation {ins.Op} has no expression template"),
         };
 
-        Type Binary(Type op) => typeof(Binary<,,,>).MakeGenericType(t, op.MakeGenericType(t), NodeType(code, ins.A, t), NodeType(code, ins.B, t));
+        Type Binary(Type op) => typeof(Binary<,,,>).MakeGenericType(t, op.MakeGenericType(t), NodeType(code, ins.A, t, steps), NodeType(code, ins.B, t, steps));
 
-        Type Unary(Type op) => typeof(Unary<,,>).MakeGenericType(t, op.MakeGenericType(t), NodeType(code, ins.A, t));
+        Type Unary(Type op) => typeof(Unary<,,>).MakeGenericType(t, op.MakeGenericType(t), NodeType(code, ins.A, t, steps));
     }
 }
 
@@ -199,5 +263,33 @@ internal sealed class CompiledMap<T, TExpr>(ExpressionLeaf[] leaves) : CompiledM
         var binder = new LeafBinder(leaves, buffers, offsets);
         TExpr e = TExpr.Bind(ref binder);
         ExpressionLoop.Run<T, TExpr>(e, (T[])destination, 0, n, nonTemporal);
+    }
+}
+
+/// <summary>A compiled per-block fold (untyped handle for the caches).</summary>
+internal abstract class CompiledFold
+{
+}
+
+/// <summary>A compiled per-block fold with result type <typeparamref name="T"/>.</summary>
+internal abstract class CompiledFold<T> : CompiledFold
+    where T : unmanaged
+{
+    /// <summary>Folds the program over n elements whose inputs start at <paramref name="offsets"/> in
+    /// <paramref name="buffers"/>, from <paramref name="identity"/>.</summary>
+    public abstract T Run(ReadOnlySpan<Array?> buffers, ReadOnlySpan<long> offsets, int n, T identity);
+}
+
+/// <summary>The compiled fold of reduction operator <typeparamref name="TOp"/> over expression template <typeparamref name="TExpr"/>.</summary>
+internal sealed class CompiledFold<T, TOp, TExpr>(ExpressionLeaf[] leaves) : CompiledFold<T>
+    where T : unmanaged
+    where TOp : IBinaryOperator<T>
+    where TExpr : struct, IExpressionNode<T, TExpr>
+{
+    public override T Run(ReadOnlySpan<Array?> buffers, ReadOnlySpan<long> offsets, int n, T identity)
+    {
+        var binder = new LeafBinder(leaves, buffers, offsets);
+        TExpr e = TExpr.Bind(ref binder);
+        return ExpressionFold.Chunk<T, TOp, TExpr>(e, n, identity);
     }
 }

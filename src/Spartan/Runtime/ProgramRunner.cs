@@ -140,6 +140,45 @@ internal sealed class ProgramRunner : IDisposable
 
     public DType ResultType => _code[^1].ResultType;
 
+    /// <summary>The inputs, as given.</summary>
+    public NDArray[] Inputs => _inputs;
+
+    /// <summary>Each input's step along the walked (last) axis, or null when an input repeats a short row across
+    /// blocks (those blocks are assembled, not walked).</summary>
+    public long[]? WalkSteps()
+    {
+        var steps = new long[_strides.Length];
+        for (int k = 0; k < steps.Length; k++)
+        {
+            if (_periods[k] > 0)
+            {
+                return null;
+            }
+
+            steps[k] = _strides[k][^1];
+        }
+
+        return steps;
+    }
+
+    /// <summary>Where each input's element j0 of the segment at <paramref name="outer"/> lies in its buffer (what
+    /// <see cref="EvalSegment"/> reads from).</summary>
+    public void SegmentOffsets(ReadOnlySpan<long> outer, long j0, Span<long> offsets)
+    {
+        int lastAxis = Dims.Length - 1;
+        for (int k = 0; k < offsets.Length; k++)
+        {
+            long[] s = _strides[k];
+            long off = _bases[k] + (j0 * s[lastAxis]);
+            for (int a = 0; a < lastAxis; a++)
+            {
+                off += outer[a] * s[a];
+            }
+
+            offsets[k] = off;
+        }
+    }
+
     /// <summary>Evaluates the program for elements [j0, j0+len) of the last axis at position <paramref name="outer"/>
     /// of the other axes. When <paramref name="dest"/> is given the result is written there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

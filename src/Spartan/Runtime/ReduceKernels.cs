@@ -20,11 +20,11 @@ internal static class ReduceKernels
         using var runner = new ProgramRunner(program, inputs, layouts, domain.Shape, axis, reorder);
         return runner.ResultType switch
         {
-            DType.Float64 => Partial<double>(k, runner, domain),
-            DType.Float32 => Partial<float>(k, runner, domain),
-            DType.Int64 => Partial<long>(k, runner, domain),
-            DType.Int32 => Partial<int>(k, runner, domain),
-            _ => Partial<byte>(k, runner, domain),
+            DType.Float64 => Partial(k, runner, domain, ProgramCompiler.FoldFor<double>(program, k.Reduction, runner)),
+            DType.Float32 => Partial(k, runner, domain, ProgramCompiler.FoldFor<float>(program, k.Reduction, runner)),
+            DType.Int64 => Partial<long>(k, runner, domain, null),
+            DType.Int32 => Partial<int>(k, runner, domain, null),
+            _ => Partial<byte>(k, runner, domain, null),
         };
     }
 
@@ -86,7 +86,7 @@ internal static class ReduceKernels
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static NDArray[] Partial<T>(ReducePartialKernel k, ProgramRunner runner, TileExtent domain)
+    private static NDArray[] Partial<T>(ReducePartialKernel k, ProgramRunner runner, TileExtent domain, CompiledFold<T>? compiled)
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         Reduction r = k.Reduction;
@@ -118,6 +118,8 @@ internal static class ReduceKernels
 
         Span<long> idx = stackalloc long[last];
         bool empty = Odometer.Empty(dims);
+        Array?[] buffers = compiled is null ? [] : Array.ConvertAll(runner.Inputs, a => (Array?)a.Buffer);
+        Span<long> offsets = stackalloc long[buffers.Length];
 
         if (ka < 0 || ka == last)
         {
@@ -139,6 +141,15 @@ internal static class ReduceKernels
                     for (long j0 = 0; j0 < dims[last]; j0 += block)
                     {
                         int len = (int)Math.Min(block, dims[last] - j0);
+                        if (compiled is not null)
+                        {
+                            // The block folds from registers, in the order FoldSpan would fold it.
+                            runner.SegmentOffsets(idx, j0, offsets);
+                            partials.Add(compiled.Run(buffers, offsets, len, BoolAware<T>(r)));
+                            ProgramCompiler.CountFolded();
+                            continue;
+                        }
+
                         runner.EvalSegment(idx, j0, len);
                         Span<T> seg = runner.Result<T>(len);
                         if (IsArg(r))
