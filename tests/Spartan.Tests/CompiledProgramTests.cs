@@ -76,9 +76,9 @@ public class CompiledProgramTests
 
         foreach ((string what, bool compiles, Func<Expr> build) in reductions)
         {
-            long before = ProgramCompiler.BlocksFolded;
+            long before = ProgramCompiler.TilesFolded;
             double[] compiled = AsDoubles(build().Glom());
-            long folded = ProgramCompiler.BlocksFolded - before;
+            long folded = ProgramCompiler.TilesFolded - before;
             ProgramCompiler.Enabled = false;
             try
             {

@@ -24,7 +24,7 @@ internal static class ProgramCompiler
     private const int MaxNodes = 24;
 
     private static long s_tilesRun;
-    private static long s_blocksFolded;
+    private static long s_tilesFolded;
 
     /// <summary>Off: every program runs interpreted (tests compare the two).</summary>
     internal static bool Enabled { get; set; } = true;
@@ -32,8 +32,8 @@ internal static class ProgramCompiler
     /// <summary>How many tiles ran compiled in this process (tests check the path is taken).</summary>
     internal static long TilesRun => Interlocked.Read(ref s_tilesRun);
 
-    /// <summary>How many reduction blocks folded compiled in this process.</summary>
-    internal static long BlocksFolded => Interlocked.Read(ref s_blocksFolded);
+    /// <summary>How many tiles of reductions folded compiled in this process.</summary>
+    internal static long TilesFolded => Interlocked.Read(ref s_tilesFolded);
 
     // Per program object (one lookup per task), then per program structure (one generic instantiation per shape of
     // expression, whatever its constants).
@@ -87,7 +87,8 @@ internal static class ProgramCompiler
     }
 
     /// <summary>
-    /// The compiled per-block fold of <paramref name="reduction"/> over <paramref name="runner"/>'s program, or null
+    /// The compiled per-block fold of <paramref name="reduction"/> over <paramref name="runner"/>'s program (for a
+    /// reduction along the walked axis; the caller asks once per tile), or null
     /// when it runs interpreted: a result type other than float64/float32, an arg-reduction, an input walked with a
     /// step other than 1 or 2 or repeated across blocks, an unsupported operation, or a plain contiguous load (the
     /// interpreter folds the input buffer in place already).
@@ -104,11 +105,14 @@ internal static class ProgramCompiler
         }
 
         string variant = $"{reduction} {string.Join(",", steps)}";
-        return (CompiledFold<T>?)s_foldsByProgram.GetValue(program, _ => new()).GetOrAdd(variant, _ => CompileFold(program, reduction, steps));
-    }
+        var fold = (CompiledFold<T>?)s_foldsByProgram.GetValue(program, _ => new()).GetOrAdd(variant, _ => CompileFold(program, reduction, steps));
+        if (fold is not null)
+        {
+            Interlocked.Increment(ref s_tilesFolded);
+        }
 
-    /// <summary>Counts one block folded compiled.</summary>
-    internal static void CountFolded() => Interlocked.Increment(ref s_blocksFolded);
+        return fold;
+    }
 
     private static CompiledFold? CompileFold(FusedProgram program, Reduction reduction, long[] steps)
     {

@@ -155,7 +155,7 @@ internal sealed class ProgramRunner : IDisposable
                 return null;
             }
 
-            steps[k] = _strides[k][^1];
+            steps[k] = _strides[k][Dims.Length - 1];
         }
 
         return steps;
@@ -165,18 +165,23 @@ internal sealed class ProgramRunner : IDisposable
     /// <see cref="EvalSegment"/> reads from).</summary>
     public void SegmentOffsets(ReadOnlySpan<long> outer, long j0, Span<long> offsets)
     {
-        int lastAxis = Dims.Length - 1;
         for (int k = 0; k < offsets.Length; k++)
         {
-            long[] s = _strides[k];
-            long off = _bases[k] + (j0 * s[lastAxis]);
-            for (int a = 0; a < lastAxis; a++)
-            {
-                off += outer[a] * s[a];
-            }
-
-            offsets[k] = off;
+            offsets[k] = RowOffset(k, outer) + (j0 * _strides[k][Dims.Length - 1]);
         }
+    }
+
+    /// <summary>Where input k's element 0 of the walked axis at <paramref name="outer"/> lies in its buffer.</summary>
+    private long RowOffset(int k, ReadOnlySpan<long> outer)
+    {
+        long[] s = _strides[k];
+        long off = _bases[k];
+        for (int a = 0; a < Dims.Length - 1; a++)
+        {
+            off += outer[a] * s[a];
+        }
+
+        return off;
     }
 
     /// <summary>Evaluates the program for elements [j0, j0+len) of the last axis at position <paramref name="outer"/>
@@ -201,11 +206,7 @@ internal sealed class ProgramRunner : IDisposable
                 case OpCode.Load:
                 {
                     long[] s = _strides[ins.A];
-                    long off = _bases[ins.A];
-                    for (int a = 0; a < lastAxis; a++)
-                    {
-                        off += outer[a] * s[a];
-                    }
+                    long off = RowOffset(ins.A, outer);
 
                     NDArray input = _inputs[ins.A];
                     long step = s[lastAxis];

@@ -18,10 +18,12 @@ internal static class ReduceKernels
         // A sum, product, max or min over all axes may walk the tile in any fixed order: the smallest stride goes innermost.
         bool reorder = k.Axis is null && k.Reduction is not (Reduction.ArgMax or Reduction.ArgMin);
         using var runner = new ProgramRunner(program, inputs, layouts, domain.Shape, axis, reorder);
+        // Blocks fold compiled when the reduction runs along the walked axis (all axes, or the last one).
+        bool alongWalk = runner.KeepAxis < 0 || runner.KeepAxis == runner.Dims.Length - 1;
         return runner.ResultType switch
         {
-            DType.Float64 => Partial(k, runner, domain, ProgramCompiler.FoldFor<double>(program, k.Reduction, runner)),
-            DType.Float32 => Partial(k, runner, domain, ProgramCompiler.FoldFor<float>(program, k.Reduction, runner)),
+            DType.Float64 => Partial(k, runner, domain, alongWalk ? ProgramCompiler.FoldFor<double>(program, k.Reduction, runner) : null),
+            DType.Float32 => Partial(k, runner, domain, alongWalk ? ProgramCompiler.FoldFor<float>(program, k.Reduction, runner) : null),
             DType.Int64 => Partial<long>(k, runner, domain, null),
             DType.Int32 => Partial<int>(k, runner, domain, null),
             _ => Partial<byte>(k, runner, domain, null),
@@ -146,7 +148,6 @@ internal static class ReduceKernels
                             // The block folds from registers, in the order FoldSpan would fold it.
                             runner.SegmentOffsets(idx, j0, offsets);
                             partials.Add(compiled.Run(buffers, offsets, len, BoolAware<T>(r)));
-                            ProgramCompiler.CountFolded();
                             continue;
                         }
 
