@@ -26,28 +26,10 @@ public class CompiledProgramTests
 
         foreach ((string what, Func<Expr> build) in programs)
         {
-            long before = ProgramCompiler.TilesRun;
-            double[] compiled = AsDoubles(build().Glom());
-            bool tookCompiledPath = ProgramCompiler.TilesRun > before;
-            ProgramCompiler.Enabled = false;
-            try
-            {
-                double[] interpreted = AsDoubles(build().Glom());
-                Assert.Equal(interpreted.Length, compiled.Length);
-                for (int i = 0; i < compiled.Length; i++)
-                {
-                    Assert.True(BitConverter.DoubleToInt64Bits(compiled[i]) == BitConverter.DoubleToInt64Bits(interpreted[i]),
-                        $"{what} [{i}]: compiled {compiled[i]}, interpreted {interpreted[i]}");
-                }
-            }
-            finally
-            {
-                ProgramCompiler.Enabled = true;
-            }
-
+            long compiledTiles = AssertSameBitsAsInterpreted(what, build, () => ProgramCompiler.TilesRun);
             if (what.StartsWith("a*b", StringComparison.Ordinal))
             {
-                Assert.True(tookCompiledPath, $"{what} should run compiled on contiguous tiles");
+                Assert.True(compiledTiles > 0, $"{what} should run compiled on contiguous tiles");
             }
         }
     }
@@ -76,25 +58,7 @@ public class CompiledProgramTests
 
         foreach ((string what, bool compiles, Func<Expr> build) in reductions)
         {
-            long before = ProgramCompiler.TilesFolded;
-            double[] compiled = AsDoubles(build().Glom());
-            long folded = ProgramCompiler.TilesFolded - before;
-            ProgramCompiler.Enabled = false;
-            try
-            {
-                double[] interpreted = AsDoubles(build().Glom());
-                Assert.Equal(interpreted.Length, compiled.Length);
-                for (int i = 0; i < compiled.Length; i++)
-                {
-                    Assert.True(BitConverter.DoubleToInt64Bits(compiled[i]) == BitConverter.DoubleToInt64Bits(interpreted[i]),
-                        $"{what} [{i}]: compiled {compiled[i]}, interpreted {interpreted[i]}");
-                }
-            }
-            finally
-            {
-                ProgramCompiler.Enabled = true;
-            }
-
+            long folded = AssertSameBitsAsInterpreted(what, build, () => ProgramCompiler.TilesFolded);
             if (compiles)
             {
                 Assert.True(folded > 0, $"{what} should fold compiled");
@@ -123,6 +87,32 @@ public class CompiledProgramTests
         }
 
         return Sp.FromArray(NDArray.From(v, n), tileHint: tile);
+    }
+
+    /// <summary>Evaluates <paramref name="build"/>'s expression with the compiler on, then off, asserts the same bits,
+    /// and returns how far <paramref name="compiledCount"/> moved in the first evaluation.</summary>
+    private static long AssertSameBitsAsInterpreted(string what, Func<Expr> build, Func<long> compiledCount)
+    {
+        long before = compiledCount();
+        double[] compiled = AsDoubles(build().Glom());
+        long moved = compiledCount() - before;
+        ProgramCompiler.Enabled = false;
+        try
+        {
+            double[] interpreted = AsDoubles(build().Glom());
+            Assert.Equal(interpreted.Length, compiled.Length);
+            for (int i = 0; i < compiled.Length; i++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(compiled[i]) == BitConverter.DoubleToInt64Bits(interpreted[i]),
+                    $"{what} [{i}]: compiled {compiled[i]}, interpreted {interpreted[i]}");
+            }
+        }
+        finally
+        {
+            ProgramCompiler.Enabled = true;
+        }
+
+        return moved;
     }
 
     private static Expr Matrix(int rows, int cols, int seed, (int, int) tile)
