@@ -172,6 +172,43 @@ public class CsrTests
         Assert.Equal(z.Select(BitConverter.DoubleToInt64Bits), h.Select(BitConverter.DoubleToInt64Bits));
 
         Assert.True(double.IsInfinity(y[6]) && double.IsNaN(y[9]), "the special values reached their rows");
+
+        // Coded values (a table of the distinct ones) give the same bits; these values are nearly all distinct, so
+        // recode them with few distinct values first.
+        double[] few = values.Select((v, k) => k % 5 == 0 ? -0.0 : ((k % 11) - 5) * 0.7 * Math.Sign(v)).ToArray();
+        var codes = new byte[nnz];
+        double[] table = ValueCodes.TryEncode(few, codes) ?? throw new InvalidOperationException("few values must code");
+        var stored = new double[lengths.Length];
+        var coded = new double[lengths.Length];
+        Csr.MultiplyVector(rowPtr, cols, few, x, stored, 0.85, 1e-7);
+        Csr.MultiplyVector(rowPtr, cols, codes, table, x, coded, 0.85, 1e-7);
+        Assert.Equal(stored.Select(BitConverter.DoubleToInt64Bits), coded.Select(BitConverter.DoubleToInt64Bits));
+        Csr.MultiplyVector(rowPtr, cols, few, x, stored);
+        Csr.MultiplyVector(rowPtr, cols, codes, table, x, coded);
+        Assert.Equal(stored.Select(BitConverter.DoubleToInt64Bits), coded.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void ValueCodesKeepEveryBitPatternAndStopPast256()
+    {
+        double[] specials = [0.0, -0.0, double.NaN, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0001), double.PositiveInfinity, 1e-310];
+        double[] values = Enumerable.Range(0, 5000).Select(i => i % 9 < specials.Length ? specials[i % 9] : i % 250).ToArray();
+        var codes = new byte[values.Length];
+        double[]? table = ValueCodes.TryEncode(values, codes);
+        Assert.NotNull(table);
+        Assert.Equal(ValueCodes.MaxDistinct, table.Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(table[codes[i]]));
+        }
+
+        double[] exactly256 = Enumerable.Range(0, 1000).Select(i => (double)(i % 256)).ToArray();
+        Assert.NotNull(ValueCodes.TryEncode(exactly256, new byte[1000]));
+        double[] distinct257 = Enumerable.Range(0, 1000).Select(i => (double)(i % 257)).ToArray();
+        Assert.Null(ValueCodes.TryEncode(distinct257, new byte[1000]));
+        Assert.NotNull(ValueCodes.TryEncode([], []));
+        Assert.Throws<ArgumentException>(() => ValueCodes.TryEncode([1.0], new byte[2]));
+        Assert.Throws<ArgumentException>(() => Csr.MultiplyVector([0, 1], [0], [0], new double[255], [1.0], new double[1]));
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Spartan.Kernels.Sparse;
 
@@ -10,128 +8,8 @@ namespace Spartan.Kernels.Sparse;
 /// within a row. Indices are int32 (as SciPy's for fewer than 2^31 columns/entries), which keeps the SpMV stream at
 /// 12 bytes per entry. Spans in, spans out.
 /// </summary>
-public static class Csr
+public static partial class Csr
 {
-    /// <summary>y = A·x for one row block (the SpMV hot path: one pass over the CSR arrays, x gathered).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y) =>
-        MultiplyVector(rowPtr, cols, values, x, y, 1, 0, epilogue: false);
-
-    /// <summary>y = scale·(A·x) + bias for one row block: the product with an affine epilogue (PageRank's update),
-    /// computed as a multiply then an add, so it rounds exactly as the two separate operations.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, double scale, double bias) =>
-        MultiplyVector(rowPtr, cols, values, x, y, scale, bias, epilogue: true);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyVector(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, double scale, double bias, bool epilogue)
-    {
-        int rows = rowPtr.Length - 1;
-        if (y.Length < rows)
-        {
-            throw new ArgumentException($"y has {y.Length} elements for {rows} rows", nameof(y));
-        }
-
-        if (rows <= 0)
-        {
-            return;
-        }
-
-        int nnz = rowPtr[rows];
-        if (cols.Length < nnz || values.Length < nnz)
-        {
-            throw new ArgumentException($"the CSR block has {nnz} entries but {cols.Length} column indices and {values.Length} values", nameof(cols));
-        }
-
-        if (Sse.IsSupported)
-        {
-            MultiplyVectorStreamed(rowPtr, cols, values, x, y, rows, scale, bias, epilogue);
-            return;
-        }
-
-        // Column indices were checked against the width when the block was built; bounds checks on x are elided by
-        // going through references. One accumulator per row, entries in column order: the sum rounds exactly as
-        // SciPy's csr_matvec and as the streamed path below, so every path and every tiling gives the same bits.
-        ref int c = ref MemoryMarshal.GetReference(cols);
-        ref double v = ref MemoryMarshal.GetReference(values);
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        int start = rowPtr[0];
-        for (int i = 0; i < rows; i++)
-        {
-            int end = rowPtr[i + 1];
-            double s = 0;
-            for (int k = start; k < end; k++)
-            {
-                s += Unsafe.Add(ref v, k) * Unsafe.Add(ref xr, Unsafe.Add(ref c, k));
-            }
-
-            y[i] = epilogue ? (scale * s) + bias : s;
-            start = end;
-        }
-    }
-
-    /// <summary>y = A·x for one row block whose x elements were read beforehand, <paramref name="gathered"/>[k] being
-    /// x[cols[k]] (a product with a short sparse operand reads its few x elements straight from the tiles that hold
-    /// them). The same adds in the same order as <see cref="MultiplyVector(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>, so the same bits.</summary>
-    public static void MultiplyGathered(ReadOnlySpan<int> rowPtr, ReadOnlySpan<double> values, ReadOnlySpan<double> gathered, Span<double> y) =>
-        MultiplyGathered(rowPtr, values, gathered, y, 1, 0, epilogue: false);
-
-    /// <summary>y = scale·(A·x) + bias with x gathered beforehand; rounds as the multiply-vector overload with the same epilogue.</summary>
-    public static void MultiplyGathered(ReadOnlySpan<int> rowPtr, ReadOnlySpan<double> values, ReadOnlySpan<double> gathered, Span<double> y, double scale, double bias) =>
-        MultiplyGathered(rowPtr, values, gathered, y, scale, bias, epilogue: true);
-
-    private static void MultiplyGathered(ReadOnlySpan<int> rowPtr, ReadOnlySpan<double> values, ReadOnlySpan<double> gathered, Span<double> y, double scale, double bias, bool epilogue)
-    {
-        int rows = rowPtr.Length - 1;
-        for (int i = 0; i < rows; i++)
-        {
-            double s = 0;
-            for (int k = rowPtr[i]; k < rowPtr[i + 1]; k++)
-            {
-                s += values[k] * gathered[k];
-            }
-
-            y[i] = epilogue ? (scale * s) + bias : s;
-        }
-    }
-
-    /// <summary>How far ahead of the current row the value and column streams are prefetched, in entries (2 KB of
-    /// values, 1 KB of column indices).</summary>
-    private const int StreamAhead = 256;
-
-    /// <summary>
-    /// The SpMV with the value and column streams prefetched non-temporally. The time goes into the random reads of x
-    /// (a few MB: it lives in L3, while the CSR arrays are ten times larger and pass through once). Zen's L3 is filled
-    /// by what L2 evicts, so streaming the CSR arrays through the normal path pushes x out of L3 and turns its reads
-    /// into DRAM reads; PREFETCHNTA brings the stream in without that. Measured on the W6 matrix (1e6 rows, 1e7
-    /// entries, 2 threads): 8.0–8.4 ms per product against 9.2–10.2 with a prefetch of x ahead of use (the previous
-    /// kernel) and 9.8–11 ms for the plain loop. One prefetch per row: rows average ~10 entries, about a cache line of
-    /// values. Prefetches never fault, so running past the end of the arrays is harmless.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyVectorStreamed(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> x, Span<double> y, int rows, double scale, double bias, bool epilogue)
-    {
-        fixed (int* rp = rowPtr, c = cols)
-        fixed (double* v = values, xr = x, yr = y)
-        {
-            int start = rp[0];
-            for (int i = 0; i < rows; i++)
-            {
-                int end = rp[i + 1];
-                Sse.PrefetchNonTemporal(v + start + StreamAhead);
-                Sse.PrefetchNonTemporal(c + start + (2 * StreamAhead));
-                double s = 0;
-                for (int k = start; k < end; k++)
-                {
-                    s += v[k] * xr[c[k]];
-                }
-
-                yr[i] = epilogue ? (scale * s) + bias : s;
-                start = end;
-            }
-        }
-    }
-
     /// <summary>C = A·B for one row block, B dense row-major (width p), C (rows × p) overwritten.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyMatrix(ReadOnlySpan<int> rowPtr, ReadOnlySpan<int> cols, ReadOnlySpan<double> values, ReadOnlySpan<double> b, int p, Span<double> c)

@@ -188,13 +188,28 @@ internal static class SparseKernels
     {
         ReadOnlySpan<double> x = Float64(b);
         NDArray output = NDArray.Rent(extent.Shape, DType.Float64);
-        if (b.Shape.Rank == 1 && epilogue is (double scale, double bias))
+        if (b.Shape.Rank == 1)
         {
-            Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, output.AsSpan<double>(), scale, bias);
-        }
-        else if (b.Shape.Rank == 1)
-        {
-            Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, output.AsSpan<double>());
+            Span<double> y = output.AsSpan<double>();
+            if (CodedTiles.ForProduct(a) is (byte[] codes, double[] table))
+            {
+                if (epilogue is (double scale, double bias))
+                {
+                    Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, codes, table, x, y, scale, bias);
+                }
+                else
+                {
+                    Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, codes, table, x, y);
+                }
+            }
+            else if (epilogue is (double scale, double bias))
+            {
+                Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, y, scale, bias);
+            }
+            else
+            {
+                Kernels.Sparse.Csr.MultiplyVector(a.RowPtr, a.ColSpan, a.ValueSpan, x, y);
+            }
         }
         else
         {

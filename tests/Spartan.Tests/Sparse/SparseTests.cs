@@ -225,9 +225,14 @@ public class SparseTests
         var rng = new Random(17);
         double[] x = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-6, 7))).ToArray();
         Expr ex = Sp.FromArray(x);
-        foreach ((int rows, int nnz) in new[] { (60, 3000), (1, 25), (3, 40) })
+        // The last matrix has few distinct values and enough entries that its tiles are coded from the second product on.
+        foreach ((int rows, int nnz, bool fewValues) in new[] { (60, 3000, false), (1, 25, false), (3, 40, false), (300, 30_000, true) })
         {
             (long[] r, long[] c, double[] v, _) = RandomCoo(rows, n, nnz, rows);
+            if (fewValues)
+            {
+                v = v.Select((t, e) => 1.0 / (1 + (e % 13))).ToArray();
+            }
             Expr s = Sp.SparseFromCoo(r, c, v, (rows, n));
             (long[] sr, long[] sc, double[] sv) = s.Evaluate().ToCoo();
             var want = new double[rows];
