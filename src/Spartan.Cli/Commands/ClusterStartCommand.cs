@@ -58,11 +58,7 @@ internal sealed class ClusterStartCommand : AsyncCommand<ClusterStartCommand.Set
                 Primary = true,
                 Port = settings.Port,
                 AdvertisedHost = "127.0.0.1",
-                Secret = options.Secret,
-                TlsCertificate = options.TlsCertificate,
-                TlsCertificatePassword = options.TlsCertificatePassword,
-                TlsThumbprint = options.TlsThumbprint,
-                LogLevel = options.LogLevel,
+                Configuration = options,
             };
             primary = WorkerHost.RunAsync(primaryOptions, line => primaryReady.TrySetResult(line), signal.Token);
             if (await Task.WhenAny(primaryReady.Task, primary) == primary)

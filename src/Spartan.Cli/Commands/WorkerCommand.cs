@@ -66,12 +66,7 @@ internal sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             Port = settings.Port,
             DataPort = settings.DataPort,
             AdvertisedHost = settings.Host,
-            Secret = options.Secret,
-            Membership = options.Membership,
-            TlsCertificate = options.TlsCertificate,
-            TlsCertificatePassword = options.TlsCertificatePassword,
-            TlsThumbprint = options.TlsThumbprint,
-            LogLevel = options.LogLevel,
+            Configuration = options,
         };
         await WorkerHost.RunAsync(host, line =>
         {

@@ -33,25 +33,13 @@ public sealed class WorkerHostOptions
     /// else the local address that routes to the primary.</summary>
     public string? AdvertisedHost { get; set; }
 
-    /// <summary>The cluster's shared secret (SpartanOptions.Secret).</summary>
-    public string? Secret { get; set; }
-
-    /// <summary>The membership table (SpartanOptions.Membership): null for the primary silo's development table at
-    /// <see cref="Join"/>, "redis://host:port" for Redis (then <see cref="Join"/> is not needed and there is no
-    /// primary).</summary>
-    public string? Membership { get; set; }
-
-    /// <summary>The cluster's TLS certificate (SpartanOptions.TlsCertificate, a .pfx path); null for no TLS.</summary>
-    public string? TlsCertificate { get; set; }
-
-    /// <summary>The password of <see cref="TlsCertificate"/>.</summary>
-    public string? TlsCertificatePassword { get; set; }
-
-    /// <summary>The cluster's TLS certificate by store thumbprint (SpartanOptions.TlsThumbprint).</summary>
-    public string? TlsThumbprint { get; set; }
-
-    /// <summary>Log level of the process (logs go to stderr).</summary>
-    public string LogLevel { get; set; } = "Warning";
+    /// <summary>The configuration the process was started with (<see cref="SpartanConfiguration"/>). The worker
+    /// reads only the settings it shares with the cluster's drivers from it, so that both sides given the same flags
+    /// agree: <see cref="SpartanOptions.Secret"/>, <see cref="SpartanOptions.Membership"/> (null for the primary
+    /// silo's development table at <see cref="Join"/>; with "redis://host:port", <see cref="Join"/> is not needed and
+    /// there is no primary), the TLS certificate and <see cref="SpartanOptions.LogLevel"/>.
+    /// <see cref="SpartanOptions.Cluster"/> is not read: <see cref="Join"/> names the primary.</summary>
+    public SpartanOptions Configuration { get; set; } = new();
 }
 
 /// <summary>Runs a worker process: an Orleans silo hosting the worker grain of this silo.</summary>
@@ -65,9 +53,10 @@ public static class WorkerHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ready);
+        SpartanOptions config = options.Configuration;
         // Bad options fail here, before anything listens: one line naming the option.
-        MembershipStore? store = MembershipStore.Parse(options.Membership);
-        ClusterTls? tls = ClusterTls.Load(options.TlsCertificate, options.TlsCertificatePassword, options.TlsThumbprint);
+        MembershipStore? store = MembershipStore.Parse(config.Membership);
+        ClusterTls? tls = ClusterTls.Load(config.TlsCertificate, config.TlsCertificatePassword, config.TlsThumbprint);
         IPEndPoint? primary = null;
         IPAddress advertised;
         if (store is not null)
@@ -117,7 +106,7 @@ public static class WorkerHost
 
         string name = (options.Primary ? ClusterIdentity.PrimaryPrefix : ClusterIdentity.WorkerPrefix) + siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         IHost host = new HostBuilder()
-            .ConfigureLogging(l => ClusterConnection.ConfigureLogging(l, options.LogLevel, LogLevel.Warning))
+            .ConfigureLogging(l => ClusterConnection.ConfigureLogging(l, config.LogLevel, LogLevel.Warning))
             .UseOrleans(silo =>
             {
                 if (store is not null)
@@ -136,7 +125,7 @@ public static class WorkerHost
 
                 silo.Configure<ClusterOptions>(o =>
                 {
-                    o.ClusterId = ClusterIdentity.ClusterId(options.Secret);
+                    o.ClusterId = ClusterIdentity.ClusterId(config.Secret);
                     o.ServiceId = ClusterIdentity.ServiceId;
                 });
                 silo.Configure<SiloOptions>(o => o.SiloName = name);
@@ -151,7 +140,7 @@ public static class WorkerHost
                 silo.ConfigureEndpoints(advertised, siloPort, siloPort + 1, listenOnAnyHostAddress: !loopback);
                 silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = WireLimits.OrleansMaxMessageBodyBytes);
                 silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
-                silo.Services.AddSingleton(new DataPlaneSettings(advertised, options.DataPort ?? 0, options.Secret, tls));
+                silo.Services.AddSingleton(new DataPlaneSettings(advertised, options.DataPort ?? 0, config.Secret, tls));
                 silo.Services.AddSingleton<WorkerRuntime>();
             })
             .Build();
