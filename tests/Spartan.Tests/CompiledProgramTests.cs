@@ -51,6 +51,7 @@ public class CompiledProgramTests
             ("|A[:, ::2]|.max(axis=1)", true, () => Sp.Abs(m[.., Sp.Slice(null, null, 2)]).Max(axis: 1)),
             ("(A[:, ::2] - B[:, ::2]).min()", true, () => (m[.., Sp.Slice(null, null, 2)] - b[.., Sp.Slice(null, null, 2)]).Min()),
             ("(1 + A/1e9).prod()", true, () => (1.0 + (m / 1e9)).Prod()),
+            ("(A[:, ::2] * B[:, :2251]).sum(axis=1)  (steps 2 and 1)", true, () => (m[.., Sp.Slice(null, null, 2)] * b[.., ..2251]).Sum(axis: 1)),
             ("float32 (v*2)[::2].sum()", true, () => (v.AsType(DType.Float32) * 2.0)[Sp.Slice(null, null, 2)].Sum()),
             ("(A*2).sum(axis=0)  (outer axis: interpreted)", false, () => (m * 2.0).Sum(axis: 0)),
             ("A[:, ::3].sum()  (step 3: interpreted)", false, () => m[.., Sp.Slice(null, null, 3)].Sum()),
