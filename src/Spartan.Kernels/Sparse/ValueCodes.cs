@@ -22,7 +22,7 @@ public static class ValueCodes
     /// keep their own code and the table gives back exactly the stored value.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double[]? TryEncode(ReadOnlySpan<double> values, Span<byte> codes)
+    public static unsafe double[]? TryEncode(ReadOnlySpan<double> values, Span<byte> codes)
     {
         if (codes.Length != values.Length)
         {
@@ -30,45 +30,45 @@ public static class ValueCodes
         }
 
         var table = new double[MaxDistinct];
-        Span<long> keys = stackalloc long[Slots];
-        Span<short> slotCode = stackalloc short[Slots]; // code + 1; 0 = empty
-        slotCode.Clear();
+        long* keys = stackalloc long[Slots];
+        short* slotCode = stackalloc short[Slots]; // code + 1; 0 = empty
+        new Span<short>(slotCode, Slots).Clear();
         int distinct = 0;
-        long lastBits = 0;
-        byte lastCode = 0;
-        bool hasLast = false;
-        for (int i = 0; i < values.Length; i++)
+        fixed (double* v = values)
+        fixed (byte* c = codes)
         {
-            long bits = BitConverter.DoubleToInt64Bits(values[i]);
-            if (hasLast && bits == lastBits)
+            for (int i = 0; i < values.Length; i++)
             {
-                codes[i] = lastCode;
-                continue;
-            }
+                long bits = *(long*)(v + i);
 
-            // Open addressing on a multiplicative hash; at most 256 of the 512 slots fill, so probes stay short.
-            int h = (int)(((ulong)bits * 0x9E3779B97F4A7C15UL) >> 55);
-            while (slotCode[h] != 0 && keys[h] != bits)
-            {
-                h = (h + 1) & (Slots - 1);
-            }
-
-            if (slotCode[h] == 0)
-            {
-                if (distinct == MaxDistinct)
+                // Open addressing on a multiplicative hash; at most 256 of the 512 slots fill, so probes stay short.
+                uint h = (uint)(((ulong)bits * 0x9E3779B97F4A7C15UL) >> 55);
+                while (true)
                 {
-                    return null;
+                    short s = slotCode[h];
+                    if (s != 0 && keys[h] == bits)
+                    {
+                        c[i] = (byte)(s - 1);
+                        break;
+                    }
+
+                    if (s == 0)
+                    {
+                        if (distinct == MaxDistinct)
+                        {
+                            return null;
+                        }
+
+                        keys[h] = bits;
+                        slotCode[h] = (short)(distinct + 1);
+                        table[distinct] = v[i];
+                        c[i] = (byte)distinct++;
+                        break;
+                    }
+
+                    h = (h + 1) & (Slots - 1);
                 }
-
-                keys[h] = bits;
-                slotCode[h] = (short)(distinct + 1);
-                table[distinct++] = values[i];
             }
-
-            lastBits = bits;
-            lastCode = (byte)(slotCode[h] - 1);
-            hasLast = true;
-            codes[i] = lastCode;
         }
 
         return table;
