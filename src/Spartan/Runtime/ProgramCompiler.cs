@@ -116,24 +116,12 @@ internal static class ProgramCompiler
 
     private static CompiledFold? CompileFold(FusedProgram program, Reduction reduction, long[] steps)
     {
-        Instr[] code = program.Instructions;
-        DType t = code[^1].ResultType;
-        var leaves = new List<ExpressionLeaf>();
-        var structure = new StringBuilder(t.Name());
-        int nodes = 0;
-        if (!Describe(code, code.Length - 1, t, leaves, structure, ref nodes))
+        if (Template(program, steps) is not (Type node, ExpressionLeaf[] leaves))
         {
             return null;
         }
 
-        structure.Append(" steps ").Append(string.Join(",", steps));
-        Type element = t == DType.Float64 ? typeof(double) : typeof(float);
-        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, element, steps));
-        if (node is null)
-        {
-            return null;
-        }
-
+        Type element = node.GenericTypeArguments[0];
         Type op = reduction switch
         {
             Reduction.Sum => typeof(AddOperator<>),
@@ -142,7 +130,7 @@ internal static class ProgramCompiler
             _ => typeof(MinimumOperator<>),
         };
         Type fold = typeof(CompiledFold<,,>).MakeGenericType(element, op.MakeGenericType(element), node);
-        return (CompiledFold)Activator.CreateInstance(fold, [leaves.ToArray()])!;
+        return (CompiledFold)Activator.CreateInstance(fold, [leaves])!;
     }
 
     // Every input walks the domain row-major with unit steps (axes of length 1 aside): the tile is one run per input.
@@ -168,6 +156,19 @@ internal static class ProgramCompiler
 
     private static CompiledMap? Compile(FusedProgram program)
     {
+        if (Template(program, null) is not (Type node, ExpressionLeaf[] leaves))
+        {
+            return null;
+        }
+
+        Type map = typeof(CompiledMap<,>).MakeGenericType(node.GenericTypeArguments[0], node);
+        return (CompiledMap)Activator.CreateInstance(map, [leaves])!;
+    }
+
+    // The program's expression-template type (one per program shape and step pattern) and its leaves in pre-order, or
+    // null when it does not compile. With steps, a load of an input walked with step 2 reads the even elements.
+    private static (Type Node, ExpressionLeaf[] Leaves)? Template(FusedProgram program, long[]? steps)
+    {
         Instr[] code = program.Instructions;
         DType t = code[^1].ResultType;
         if (t is not (DType.Float64 or DType.Float32))
@@ -183,14 +184,14 @@ internal static class ProgramCompiler
             return null;
         }
 
-        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, t == DType.Float64 ? typeof(double) : typeof(float), null));
-        if (node is null)
+        if (steps is not null)
         {
-            return null;
+            structure.Append(" steps ").Append(string.Join(",", steps));
         }
 
-        Type map = typeof(CompiledMap<,>).MakeGenericType(node.GenericTypeArguments[0], node);
-        return (CompiledMap)Activator.CreateInstance(map, [leaves.ToArray()])!;
+        Type element = t == DType.Float64 ? typeof(double) : typeof(float);
+        Type? node = s_byStructure.GetOrAdd(structure.ToString(), _ => NodeType(code, code.Length - 1, element, steps));
+        return node is null ? null : (node, leaves.ToArray());
     }
 
     // Pre-order walk: checks every instruction is supported in dtype t, collects the leaves and a key of the shape.
